@@ -64,6 +64,10 @@ export function isPlateSafeError(e: unknown): e is PlateSafeError {
 // ── general ────────────────────────────────────────────────────────────────────────────
 export const ErrInternal = define('PS_ERR_INTERNAL', 500, 'Internal error; it was logged');
 export const ErrTooLarge = define('PS_ERR_TOO_LARGE', 413, 'Request or frame is over the size limit');
+export const ErrBusy = define('PS_ERR_BUSY', 503, 'Shedding load; retry later, nothing was lost');
+export const ErrUnauthenticated = define('PS_ERR_UNAUTHENTICATED', 401, 'Missing, wrong or expired credentials');
+export const ErrForbidden = define('PS_ERR_FORBIDDEN', 403, 'Your role may not do this');
+export const ErrConflict = define('PS_ERR_CONFLICT', 409, 'The record changed or already exists');
 
 // ── input ──────────────────────────────────────────────────────────────────────────────
 export const ErrBadInput = define('PS_ERR_BAD_INPUT', 400, 'Input failed validation');
