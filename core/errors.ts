@@ -88,3 +88,32 @@ export const ErrHotlistUnknown = define('PS_ERR_HOTLIST_UNKNOWN', 404, 'No hot l
 // ── storage ────────────────────────────────────────────────────────────────────────────
 export const ErrStorage = define('PS_ERR_STORAGE', 500, 'Storage failure');
 export const ErrNotFound = define('PS_ERR_NOT_FOUND', 404, 'Not found');
+
+// ── accounts and access (POLICY R1, R2) ────────────────────────────────────────────────
+export const ErrAccountLocked = define('PS_ERR_ACCOUNT_LOCKED', 401, 'Account is locked after repeated failed logins; try later');
+export const ErrAccountDisabled = define('PS_ERR_ACCOUNT_DISABLED', 401, 'Account is disabled');
+export const ErrReviewDue = define('PS_ERR_REVIEW_DUE', 401, 'Account review date has passed; an administrator must review it');
+export const ErrTrainingRequired = define('PS_ERR_TRAINING_REQUIRED', 403, 'Department-approved training is not recorded or has lapsed');
+export const ErrPasswordWeak = define('PS_ERR_PASSWORD_WEAK', 400, 'Password is too short');
+export const ErrCaseRequired = define('PS_ERR_CASE_REQUIRED', 400, 'A case or incident number is required for this inquiry');
+export const ErrPurposeRequired = define('PS_ERR_PURPOSE_REQUIRED', 400, 'A permitted purpose is required for this inquiry');
+export const ErrInquiryRequired = define('PS_ERR_INQUIRY_REQUIRED', 400, 'A case number or a permitted purpose is required for this inquiry');
+export const ErrPurposeNotPermitted = define('PS_ERR_PURPOSE_NOT_PERMITTED', 400, 'That purpose is not permitted by the policy profile');
+export const ErrSelfApproval = define('PS_ERR_SELF_APPROVAL', 403, 'Nobody approves their own request or reviews their own inquiry');
+export const ErrApproverRole = define('PS_ERR_APPROVER_ROLE', 403, 'The policy profile names another role as approver');
+
+// ── audit trail (POLICY R2, R3) ────────────────────────────────────────────────────────
+export const ErrAuditRetention = define('PS_ERR_AUDIT_RETENTION', 409, 'Audit records younger than the audit retention may not be purged');
+export const ErrAuditSample = define('PS_ERR_AUDIT_SAMPLE', 400, 'No such audit sample, or the inquiry is not in it');
+
+// ── hits (POLICY R5) ───────────────────────────────────────────────────────────────────
+export const ErrHitTransition = define('PS_ERR_HIT_TRANSITION', 409, 'That step is not allowed from the hit’s current state');
+export const ErrHitDisposition = define('PS_ERR_HIT_DISPOSITION', 400, 'Unknown disposition, or not allowed for this hit');
+export const ErrCfsRequired = define('PS_ERR_CFS_REQUIRED', 400, 'A call-for-service number is required for this disposition');
+
+// ── hot-list governance (POLICY R4) ────────────────────────────────────────────────────
+export const ErrHotplateIncomplete = define('PS_ERR_HOTPLATE_INCOMPLETE', 400, 'A manual hot plate needs the member’s name, phone, case number and synopsis');
+export const ErrHotplateExpiry = define('PS_ERR_HOTPLATE_EXPIRY', 400, 'Hot-plate expiry is past the profile’s cap');
+
+// ── releases (POLICY R8) ───────────────────────────────────────────────────────────────
+export const ErrReleaseState = define('PS_ERR_RELEASE_STATE', 409, 'The release request is not in a state that allows this');

@@ -29,6 +29,29 @@ export const ConfigSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
       })
       .prefault({}),
+    /** People's accounts (POLICY R1): password hashing, lockout, sessions, training, review. */
+    accounts: z
+      .object({
+        /** scrypt cost: N = 2^logN (at least 2^15), block size r, parallelism p; stored with each hash. */
+        scrypt: z
+          .object({
+            logN: z.number().int().min(15).max(22).default(15),
+            r: z.number().int().min(8).max(32).default(8),
+            p: z.number().int().min(1).max(4).default(1),
+          })
+          .prefault({}),
+        passwordMinLength: z.number().int().min(8).default(12),
+        /** This many failed logins in a row lock the account for `lockMinutes`. */
+        maxFailures: z.number().int().positive().default(5),
+        lockMinutes: z.number().int().positive().default(15),
+        sessionIdleMinutes: z.number().int().positive().default(30),
+        sessionMaxHours: z.number().int().positive().default(12),
+        /** Training is valid this long when no expiry is given (MP 462.11). */
+        trainingValidDays: z.number().int().positive().default(365),
+        /** Accounts lock unless reviewed within this many days (RV 426.4.1 d). */
+        reviewDays: z.number().int().positive().default(365),
+      })
+      .prefault({}),
   })
   .strict();
 
