@@ -1,0 +1,121 @@
+/**
+ * Index keys over canonical plates. A plate's canonical form folds every OCR confusion class
+ * to one character (core/plates/confusion.ts), so confusable misreads cost no index work;
+ * the remaining edits (unrelated substitutions, dropped or doubled characters) are reached
+ * through deletion neighbourhoods (SymSpell): two canonical strings within Levenshtein
+ * distance k share a string obtained from each by at most k deletions.
+ */
+import { canonicalCode, MIN_STRUCTURAL_COST } from '../plates/confusion.js';
+import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
+
+/** Deepest neighbourhood any list may ask for: maxDistance is capped at 2. */
+export const MAX_DEPTH = 3;
+
+/** Structural edits a list's distance can pay for; the epsilon absorbs 1.2 / 0.6 = 1.999…. */
+export function depthFor(maxDistance: number): number {
+  return Math.min(MAX_DEPTH, Math.floor(maxDistance / MIN_STRUCTURAL_COST + 1e-9));
+}
+
+/**
+ * Deletion masks by plate length and depth: MASKS[len][d] lists every bit set of `d`
+ * deleted positions. At least one character always remains, so an empty core never pairs
+ * unrelated short plates.
+ */
+const MASKS: Uint16Array[][] = [];
+for (let len = 0; len <= MAX_PLATE_LENGTH; len++) {
+  const byDepth: number[][] = [];
+  for (let d = 0; d <= MAX_DEPTH; d++) byDepth.push([]);
+  for (let m = 0; m < 1 << len; m++) {
+    const bits = popcount(m);
+    if (bits <= MAX_DEPTH && bits < Math.max(len, 1)) byDepth[bits]!.push(m);
+  }
+  MASKS.push(byDepth.map((a) => Uint16Array.from(a)));
+}
+
+function popcount(m: number): number {
+  let n = 0;
+  for (let x = m; x !== 0; x &= x - 1) n++;
+  return n;
+}
+
+/** Number of deletion variants of a plate of `len` characters up to `depth` (before dedupe). */
+export function variantCount(len: number, depth: number): number {
+  let n = 0;
+  const masks = MASKS[len]!;
+  for (let d = 0; d <= depth; d++) n += masks[d]!.length;
+  return n;
+}
+
+/** murmur3 finaliser: spreads FNV's weak low bits so `hash & mask` picks slots evenly. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0 || 1; // 0 marks an empty slot
+}
+
+/** Hash of the canonical bytes `canon[0..len)` without the positions set in `mask`. */
+export function hashMasked(canon: Uint8Array, len: number, mask: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) {
+    if ((mask >>> i) & 1) continue;
+    h = Math.imul(h ^ canon[i]!, 0x01000193);
+  }
+  return fmix(h);
+}
+
+/** Hash of three canonical characters at a starting offset (partial-pattern trigram key). */
+export function hashGram(canon: Uint8Array, start: number): number {
+  let h = 0x811c9dc5 ^ 0x47; // 'G' keeps gram keys apart from shape keys
+  for (let i = start; i < start + 3; i++) h = Math.imul(h ^ canon[i]!, 0x01000193);
+  return fmix(h);
+}
+
+/** Hash of a fixed-length shape key: plate length, three positions and their characters. */
+export function hashShape(len: number, p0: number, p1: number, p2: number, c0: number, c1: number, c2: number): number {
+  let h = 0x811c9dc5 ^ 0x53;
+  h = Math.imul(h ^ len, 0x01000193);
+  h = Math.imul(h ^ ((p0 << 8) | c0), 0x01000193);
+  h = Math.imul(h ^ ((p1 << 8) | c1), 0x01000193);
+  h = Math.imul(h ^ ((p2 << 8) | c2), 0x01000193);
+  return fmix(h);
+}
+
+/** Writes the canonical codes of the ASCII bytes `src[off..off+len)` into `out`. */
+export function canonicalInto(src: Uint8Array, off: number, len: number, out: Uint8Array): void {
+  for (let i = 0; i < len; i++) out[i] = canonicalCode(src[off + i]!);
+}
+
+/**
+ * Writes the distinct deletion-variant hashes of a canonical plate to `out` (depth 0 first),
+ * and the end offset of each depth to `depthEnd`. Returns how many were written.
+ */
+export function deletionHashes(
+  canon: Uint8Array,
+  len: number,
+  depth: number,
+  out: Uint32Array,
+  depthEnd?: Uint32Array,
+): number {
+  let n = 0;
+  const masks = MASKS[len]!;
+  for (let d = 0; d <= MAX_DEPTH; d++) {
+    if (d <= depth) {
+      const ms = masks[d]!;
+      for (let i = 0; i < ms.length; i++) {
+        const h = hashMasked(canon, len, ms[i]!);
+        if (!seenBefore(out, n, h)) out[n++] = h;
+      }
+    }
+    if (depthEnd) depthEnd[d] = n;
+  }
+  return n;
+}
+
+/** Deleting either of two equal neighbours gives the same variant: index it once. */
+function seenBefore(a: Uint32Array, n: number, h: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] === h) return true;
+  return false;
+}

@@ -1,0 +1,203 @@
+/**
+ * One hot list compiled for matching: per-entry data in typed arrays (not a million JS
+ * objects), a deletion-neighbourhood posting table for plates and a key table for partial
+ * patterns, all in SharedArrayBuffers. The compiled form is immutable: replacing a list
+ * compiles a new one beside it, and the swap is one reference change (POLICY R4: a read
+ * is matched against the old list or the new one, never a mix).
+ */
+import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
+import { canonicalInto, deletionHashes, depthFor, hashGram, hashShape, variantCount } from './keys.js';
+import type { ListSettings } from './list.js';
+import { isPattern, parsePattern, patternKey } from './pattern.js';
+import { PostingTable, type PostingTableData } from './table.js';
+
+export const FLAG_COVERT = 1;
+export const FLAG_INFORMATIONAL = 2;
+
+/** Structured-cloneable: posting it to a worker shares the buffers, it copies nothing big. */
+export interface ListIndexData {
+  readonly settings: ListSettings;
+  /** The list's stored generation; entry ids carry it. */
+  readonly gen: number;
+  readonly count: number;
+  readonly partials: number;
+  /** Deletion depth the fuzzy table was built to. */
+  readonly depth: number;
+  /** `count × MAX_PLATE_LENGTH` ASCII bytes; partial entries leave theirs empty. */
+  readonly plates: SharedArrayBuffer;
+  /** Plate length per entry; 0 marks a partial entry. */
+  readonly lens: SharedArrayBuffer;
+  /** Jurisdiction id per entry (0 = any state). */
+  readonly states: SharedArrayBuffer;
+  readonly priorities: SharedArrayBuffer;
+  /** Expiry per entry in whole seconds, rounded down so nothing matches past it; 0 = none. */
+  readonly expires: SharedArrayBuffer;
+  readonly flags: SharedArrayBuffer;
+  readonly fuzzy: PostingTableData;
+  /** Pattern keys → partial ordinal. */
+  readonly partial: PostingTableData;
+  /** Partial ordinal → entry number, and the pattern text of each. */
+  readonly partialEntry: SharedArrayBuffer;
+  readonly patternOffsets: SharedArrayBuffer;
+  readonly patternBytes: SharedArrayBuffer;
+  /** Fixed-length shape keys in use: 4 bytes each (length, three positions). */
+  readonly shapes: SharedArrayBuffer;
+}
+
+/** Every live list at one moment, numbered; what the store hands to matchers and workers. */
+export interface IndexSnapshot {
+  readonly generation: number;
+  readonly lists: readonly ListIndexData[];
+}
+
+export interface IndexedEntry {
+  readonly plate: string;
+  readonly stateId: number;
+  readonly priority: number;
+  readonly expires?: number | undefined;
+  readonly covert: boolean;
+  readonly informational: boolean;
+}
+
+/** Collects entries (in id order) and compiles them into a ListIndexData. */
+export class ListIndexBuilder {
+  private n = 0;
+  private plates: Uint8Array;
+  private lens: Uint8Array;
+  private states: Uint8Array;
+  private priorities: Uint8Array;
+  private flags: Uint8Array;
+  private expires: Uint32Array;
+  private readonly patterns: string[] = [];
+  private readonly patternEntry: number[] = [];
+
+  constructor(expected = 1024) {
+    const cap = Math.max(16, expected);
+    this.plates = new Uint8Array(cap * MAX_PLATE_LENGTH);
+    this.lens = new Uint8Array(cap);
+    this.states = new Uint8Array(cap);
+    this.priorities = new Uint8Array(cap);
+    this.flags = new Uint8Array(cap);
+    this.expires = new Uint32Array(cap);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Adds the next entry; its entry number is the returned index. */
+  add(e: IndexedEntry): number {
+    if (this.n === this.lens.length) this.grow();
+    const id = this.n++;
+    if (isPattern(e.plate)) {
+      this.patterns.push(e.plate);
+      this.patternEntry.push(id);
+    } else {
+      this.lens[id] = e.plate.length;
+      for (let i = 0; i < e.plate.length; i++) this.plates[id * MAX_PLATE_LENGTH + i] = e.plate.charCodeAt(i);
+    }
+    this.states[id] = e.stateId;
+    this.priorities[id] = e.priority;
+    this.flags[id] = (e.covert ? FLAG_COVERT : 0) | (e.informational ? FLAG_INFORMATIONAL : 0);
+    this.expires[id] = e.expires === undefined ? 0 : Math.max(1, Math.floor(e.expires / 1000));
+    return id;
+  }
+
+  build(settings: ListSettings, gen: number): ListIndexData {
+    const n = this.n;
+    const depth = depthFor(settings.maxDistance);
+    return {
+      settings,
+      gen,
+      count: n,
+      partials: this.patterns.length,
+      depth,
+      plates: share(this.plates.subarray(0, n * MAX_PLATE_LENGTH)),
+      lens: share(this.lens.subarray(0, n)),
+      states: share(this.states.subarray(0, n)),
+      priorities: share(this.priorities.subarray(0, n)),
+      expires: share(this.expires.subarray(0, n)),
+      flags: share(this.flags.subarray(0, n)),
+      fuzzy: this.buildFuzzy(depth),
+      ...this.buildPartials(),
+    };
+  }
+
+  private buildFuzzy(depth: number): PostingTableData {
+    let total = 0;
+    for (let i = 0; i < this.n; i++) if (this.lens[i]! > 0) total += variantCount(this.lens[i]!, depth);
+    const table = PostingTable.allocate(total);
+    const hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, depth));
+    const canon = new Uint8Array(MAX_PLATE_LENGTH);
+    for (let id = 0; id < this.n; id++) {
+      const len = this.lens[id]!;
+      if (len === 0) continue;
+      canonicalInto(this.plates, id * MAX_PLATE_LENGTH, len, canon);
+      const m = deletionHashes(canon, len, depth, hashes);
+      for (let k = 0; k < m; k++) table.insert(hashes[k]!, id);
+    }
+    return table.data();
+  }
+
+  private buildPartials(): Pick<ListIndexData, 'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes'> {
+    const p = this.patterns.length;
+    const table = PostingTable.allocate(p);
+    const shapes = new Map<number, number>();
+    const text = new TextEncoder().encode(this.patterns.join(''));
+    const offsets = new Uint32Array(p + 1);
+    for (let k = 0; k < p; k++) {
+      offsets[k + 1] = offsets[k]! + this.patterns[k]!.length;
+      const key = patternKey(parsePattern(this.patterns[k]!));
+      if (key.type === 'gram') {
+        table.insert(hashGram(key.canon, 0), k);
+      } else {
+        const [p0, p1, p2] = key.pos;
+        shapes.set(key.len | (p0 << 8) | (p1 << 16) | (p2 << 24), 0);
+        table.insert(hashShape(key.len, p0, p1, p2, key.canon[0]!, key.canon[1]!, key.canon[2]!), k);
+      }
+    }
+    const shapeBytes = new Uint8Array(shapes.size * 4);
+    let s = 0;
+    for (const code of shapes.keys()) for (let b = 0; b < 4; b++) shapeBytes[s++] = (code >>> (8 * b)) & 0xff;
+    return {
+      partial: table.data(),
+      partialEntry: share(Uint32Array.from(this.patternEntry)),
+      patternOffsets: share(offsets),
+      patternBytes: share(text),
+      shapes: share(shapeBytes),
+    };
+  }
+
+  private grow(): void {
+    const cap = this.lens.length * 2;
+    this.plates = resize(this.plates, cap * MAX_PLATE_LENGTH);
+    this.lens = resize(this.lens, cap);
+    this.states = resize(this.states, cap);
+    this.priorities = resize(this.priorities, cap);
+    this.flags = resize(this.flags, cap);
+    const ex = new Uint32Array(cap);
+    ex.set(this.expires);
+    this.expires = ex;
+  }
+}
+
+function resize(a: Uint8Array, cap: number): Uint8Array {
+  const b = new Uint8Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** Copies a typed array's bytes into a new SharedArrayBuffer (never empty, 8-byte multiple). */
+function share(a: ArrayBufferView): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(Math.max(8, Math.ceil(a.byteLength / 8) * 8));
+  new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return sab;
+}
+
+/**
+ * A list's data under new settings (approval, confidence, a smaller distance) over the same
+ * shared buffers; `undefined` when the new distance needs a deeper index, i.e. a rebuild.
+ */
+export function withSettings(data: ListIndexData, settings: ListSettings): ListIndexData | undefined {
+  return depthFor(settings.maxDistance) === data.depth ? { ...data, settings } : undefined;
+}

@@ -1,0 +1,253 @@
+/**
+ * Matching a read against every live list of an index snapshot. Each OCR candidate of the
+ * read is looked up by its canonical deletion neighbourhood (fuzzy and exact) and its
+ * trigram and shape keys (partial patterns); every candidate entry is verified with the true
+ * weighted distance, so a hit is never a hash artefact and every entry within the list's
+ * distance is found. A matcher owns its scratch buffers: one per thread, never shared.
+ */
+import { jurisdictionById, jurisdictionId } from '../plates/jurisdictions.js';
+import { MAX_PLATE_LENGTH, tryNormalizePlate } from '../plates/normalize.js';
+import { PlateDistance } from './distance.js';
+import { canonicalInto, deletionHashes, hashGram, hashShape, MAX_DEPTH, variantCount } from './keys.js';
+import { FLAG_COVERT, FLAG_INFORMATIONAL, type IndexSnapshot, type ListIndexData } from './list-index.js';
+import { parsePattern, PatternMatcher, type CompiledPattern } from './pattern.js';
+
+export type MatchKind = 'exact' | 'fuzzy' | 'partial';
+export type StateAgreement = 'same' | 'other' | 'unknown';
+
+export interface MatchRead {
+  readonly plate?: string | undefined;
+  readonly st?: string | undefined;
+  readonly conf?: number | undefined;
+  readonly cands?: ReadonlyArray<readonly [string, number]> | undefined;
+}
+
+export interface Match {
+  /** `list:generation:number`, for HotlistStore.entry. */
+  entryId: string;
+  list: string;
+  entryPlate: string;
+  entryState: string | null;
+  kind: MatchKind;
+  /** 0–1: text closeness × candidate confidence × state agreement. */
+  score: number;
+  distance: number;
+  /** Read positions that differ from the entry. */
+  diff: number[];
+  /** The read text (primary plate or OCR candidate) that matched. */
+  candidate: string;
+  state: StateAgreement;
+  priority: number;
+  informational: boolean;
+  covert: boolean;
+}
+
+/** A read of another state is still reported, but weaker (POLICY R5: the person verifies state). */
+const STATE_FACTOR: Record<StateAgreement, number> = { same: 1, unknown: 0.9, other: 0.5 };
+/** A partial entry names fewer characters than a plate: its best hit ranks below an exact one. */
+const PARTIAL_FACTOR = 0.8;
+
+interface ListView {
+  readonly data: ListIndexData;
+  readonly live: boolean;
+  readonly plates: Uint8Array;
+  readonly lens: Uint8Array;
+  readonly states: Uint8Array;
+  readonly priorities: Uint8Array;
+  readonly expires: Uint32Array;
+  readonly flags: Uint8Array;
+  readonly fuzzyKeys: Uint32Array;
+  readonly fuzzyVals: Uint32Array;
+  readonly partKeys: Uint32Array;
+  readonly partVals: Uint32Array;
+  readonly partialEntry: Uint32Array;
+  readonly patterns: readonly CompiledPattern[];
+  readonly shapes: Uint8Array;
+  /** Stamp per entry: the entry was already verified for the current candidate. */
+  readonly seen: Uint32Array;
+}
+
+export class Matcher {
+  readonly generation: number;
+  private readonly views: ListView[];
+  private readonly maxDepth: number;
+  private readonly distance = new PlateDistance();
+  private readonly patterns = new PatternMatcher();
+  private readonly readBytes = new Uint8Array(MAX_PLATE_LENGTH);
+  private readonly readCanon = new Uint8Array(MAX_PLATE_LENGTH);
+  private readonly hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, MAX_DEPTH));
+  private readonly depthEnd = new Uint32Array(MAX_DEPTH + 1);
+  private stamp = 0;
+  // per-read state, set by match()
+  private results: Match[] = [];
+  private readState = 0;
+  private nowSec = 0;
+  private text = '';
+  private conf = 1;
+
+  constructor(snapshot: IndexSnapshot) {
+    this.generation = snapshot.generation;
+    this.views = snapshot.lists.map(view);
+    this.maxDepth = Math.max(0, ...this.views.map((v) => (v.live ? v.data.depth : 0)));
+  }
+
+  /** A matcher over a snapshot received from another thread: the buffers are shared, not copied. */
+  static fromSnapshot(snapshot: IndexSnapshot): Matcher {
+    return new Matcher(snapshot);
+  }
+
+  /** Matches of every candidate of the read, best first, one per entry (its best score). */
+  match(read: MatchRead, now: number = Date.now()): Match[] {
+    this.results = [];
+    this.readState = read.st ? jurisdictionId(read.st.toUpperCase()) : 0;
+    this.nowSec = Math.floor(now / 1000);
+    if (read.plate !== undefined) this.candidate(read.plate, read.conf ?? 1);
+    if (read.cands) for (let i = 0; i < read.cands.length; i++) this.candidate(read.cands[i]![0], read.cands[i]![1]);
+    const out = this.results;
+    if (out.length > 1) out.sort(byScore);
+    return out;
+  }
+
+  private candidate(raw: string, conf: number): void {
+    const plate = tryNormalizePlate(raw);
+    if (plate === null) return;
+    const len = plate.length;
+    for (let i = 0; i < len; i++) this.readBytes[i] = plate.charCodeAt(i);
+    canonicalInto(this.readBytes, 0, len, this.readCanon);
+    deletionHashes(this.readCanon, len, this.maxDepth, this.hashes, this.depthEnd);
+    this.text = plate;
+    this.conf = conf;
+    if (++this.stamp === 0xffffffff) this.resetStamps();
+    for (let l = 0; l < this.views.length; l++) {
+      const v = this.views[l]!;
+      if (!v.live || conf < v.data.settings.minConfidence) continue;
+      this.fuzzy(v, len);
+      if (v.patterns.length > 0) this.partial(v, len);
+    }
+  }
+
+  private fuzzy(v: ListView, len: number): void {
+    const keys = v.fuzzyKeys;
+    const vals = v.fuzzyVals;
+    const mask = keys.length - 1;
+    const end = this.depthEnd[v.data.depth]!;
+    const limit = v.data.settings.maxDistance;
+    for (let h = 0; h < end; h++) {
+      const hash = this.hashes[h]!;
+      for (let s = hash & mask; keys[s] !== 0; s = (s + 1) & mask) {
+        if (keys[s] !== hash) continue;
+        const id = vals[s]!;
+        if (v.seen[id] === this.stamp) continue;
+        v.seen[id] = this.stamp;
+        const eLen = v.lens[id]!;
+        if (Math.abs(eLen - len) > v.data.depth || this.expired(v, id)) continue;
+        const d = this.distance.compute(v.plates, id * MAX_PLATE_LENGTH, eLen, this.readBytes, len, limit);
+        if (d === Infinity) continue;
+        const entryPlate = String.fromCharCode(...v.plates.subarray(id * MAX_PLATE_LENGTH, id * MAX_PLATE_LENGTH + eLen));
+        this.record(v, id, entryPlate, d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
+      }
+    }
+  }
+
+  private partial(v: ListView, len: number): void {
+    for (let start = 0; start + 3 <= len; start++) this.partialKey(v, len, hashGram(this.readCanon, start));
+    const shapes = v.shapes;
+    const c = this.readCanon;
+    for (let s = 0; s < shapes.length; s += 4) {
+      if (shapes[s] !== len) continue;
+      const p0 = shapes[s + 1]!;
+      const p1 = shapes[s + 2]!;
+      const p2 = shapes[s + 3]!;
+      this.partialKey(v, len, hashShape(len, p0, p1, p2, c[p0]!, c[p1]!, c[p2]!));
+    }
+  }
+
+  private partialKey(v: ListView, len: number, hash: number): void {
+    const keys = v.partKeys;
+    const mask = keys.length - 1;
+    for (let s = hash & mask; keys[s] !== 0; s = (s + 1) & mask) {
+      if (keys[s] !== hash) continue;
+      const k = v.partVals[s]!;
+      const id = v.partialEntry[k]!;
+      if (v.seen[id] === this.stamp) continue;
+      v.seen[id] = this.stamp;
+      if (this.expired(v, id)) continue;
+      const cost = this.patterns.match(v.patterns[k]!, this.readBytes, len, v.data.settings.maxDistance);
+      if (cost === Infinity) continue;
+      this.record(v, id, v.patterns[k]!.source, 'partial', cost, this.patterns.diff(), PARTIAL_FACTOR / (1 + cost));
+    }
+  }
+
+  private expired(v: ListView, id: number): boolean {
+    const ex = v.expires[id]!;
+    return ex !== 0 && ex <= this.nowSec;
+  }
+
+  private record(v: ListView, id: number, entryPlate: string, kind: MatchKind, distance: number, diff: number[], text: number): void {
+    const entryState = v.states[id]!;
+    const state: StateAgreement =
+      entryState === 0 || this.readState === 0 ? 'unknown' : entryState === this.readState ? 'same' : 'other';
+    const stateFactor = entryState === 0 ? 1 : STATE_FACTOR[state];
+    const score = Math.round(text * (0.75 + 0.25 * this.conf) * stateFactor * 1e4) / 1e4;
+    const name = v.data.settings.name;
+    const entryId = `${name}:${v.data.gen}:${id}`;
+    const results = this.results;
+    for (let i = 0; i < results.length; i++) {
+      if (results[i]!.entryId !== entryId) continue;
+      if (results[i]!.score >= score) return;
+      results.splice(i, 1);
+      break;
+    }
+    const flags = v.flags[id]!;
+    results.push({
+      entryId,
+      list: name,
+      entryPlate,
+      entryState: entryState === 0 ? null : (jurisdictionById(entryState)?.code ?? null),
+      kind,
+      score,
+      distance: Math.round(distance * 1e4) / 1e4,
+      diff,
+      candidate: this.text,
+      state,
+      priority: v.priorities[id]!,
+      informational: v.data.settings.informational || (flags & FLAG_INFORMATIONAL) !== 0,
+      covert: v.data.settings.covert || (flags & FLAG_COVERT) !== 0,
+    });
+  }
+
+  private resetStamps(): void {
+    for (const v of this.views) v.seen.fill(0);
+    this.stamp = 1;
+  }
+}
+
+function byScore(a: Match, b: Match): number {
+  return b.score - a.score || b.priority - a.priority;
+}
+
+function view(d: ListIndexData): ListView {
+  const offsets = new Uint32Array(d.patternOffsets);
+  const bytes = new Uint8Array(d.patternBytes);
+  const text = new TextDecoder().decode(bytes);
+  const patterns: CompiledPattern[] = [];
+  for (let k = 0; k < d.partials; k++) patterns.push(parsePattern(text.slice(offsets[k], offsets[k + 1])));
+  return {
+    data: d,
+    live: d.settings.status === 'live',
+    plates: new Uint8Array(d.plates),
+    lens: new Uint8Array(d.lens),
+    states: new Uint8Array(d.states),
+    priorities: new Uint8Array(d.priorities),
+    expires: new Uint32Array(d.expires),
+    flags: new Uint8Array(d.flags),
+    fuzzyKeys: new Uint32Array(d.fuzzy.keys),
+    fuzzyVals: new Uint32Array(d.fuzzy.vals),
+    partKeys: new Uint32Array(d.partial.keys),
+    partVals: new Uint32Array(d.partial.vals),
+    partialEntry: new Uint32Array(d.partialEntry),
+    patterns,
+    shapes: new Uint8Array(d.shapes),
+    seen: new Uint32Array(d.count),
+  };
+}

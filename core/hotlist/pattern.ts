@@ -1,0 +1,174 @@
+/**
+ * Partial-plate patterns (POLICY R4: partial plates reported during major crimes, MP 462.4 c):
+ * `?` one character, `*` zero or more, `[ABC]` one of a class, anything else a literal.
+ * Each pattern names one index key that every plate it matches must carry, so a read looks
+ * up a handful of candidates instead of looping over thousands of patterns:
+ * - a canonical trigram of three consecutive literals (works across `*`), else
+ * - for fixed-length patterns, a shape: the length, three literal positions and characters.
+ * Patterns with neither are too broad to act on and are refused.
+ */
+import { ErrPatternInvalid } from '../errors.js';
+import { canonicalCode, substitutionCost } from '../plates/confusion.js';
+import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
+import { EPS } from './distance.js';
+
+export const MAX_PATTERN_LENGTH = 40;
+const LIT = 0;
+const ANY = 1;
+const CLASS = 2;
+const STAR = 3;
+
+export interface CompiledPattern {
+  readonly source: string;
+  /** Token kinds (LIT, ANY, CLASS, STAR) and, for LIT and CLASS, the characters. */
+  readonly kinds: Uint8Array;
+  readonly chars: readonly string[];
+  /** Length of every matching plate, or -1 when the pattern holds a `*`. */
+  readonly fixedLength: number;
+}
+
+export type PatternKey =
+  | { readonly type: 'gram'; readonly canon: Uint8Array }
+  | { readonly type: 'shape'; readonly len: number; readonly pos: readonly [number, number, number]; readonly canon: Uint8Array };
+
+/** True when the text is a pattern rather than a plate. */
+export function isPattern(text: string): boolean {
+  return /[?*[\]]/.test(text);
+}
+
+/** Upper-case and drop separators, keeping the wildcard syntax. */
+export function normalizePattern(text: string): string {
+  return text.normalize('NFKC').toUpperCase().replace(/[\s\-_.·]/gu, '');
+}
+
+export function parsePattern(text: string): CompiledPattern {
+  const source = normalizePattern(text);
+  if (source.length === 0 || source.length > MAX_PATTERN_LENGTH) invalid(text, `1–${MAX_PATTERN_LENGTH} characters`);
+  const kinds: number[] = [];
+  const chars: string[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '?') push(ANY, '');
+    else if (c === '*') {
+      if (kinds[kinds.length - 1] !== STAR) push(STAR, '');
+    } else if (c === '[') {
+      const end = source.indexOf(']', i + 1);
+      const set = end < 0 ? '' : source.slice(i + 1, end);
+      if (!/^[A-Z0-9]+$/.test(set)) invalid(text, 'a class is [ followed by letters or digits and ]');
+      push(CLASS, set);
+      i = end;
+    } else if (/[A-Z0-9]/.test(c)) push(LIT, c);
+    else invalid(text, `character ${JSON.stringify(c)} is neither a plate character nor ? * [ ]`);
+  }
+  const fixed = kinds.includes(STAR) ? -1 : kinds.length;
+  if (fixed > MAX_PLATE_LENGTH) invalid(text, `longer than ${MAX_PLATE_LENGTH} characters`);
+  return { source, kinds: Uint8Array.from(kinds), chars, fixedLength: fixed };
+
+  function push(kind: number, ch: string): void {
+    kinds.push(kind);
+    chars.push(ch);
+  }
+}
+
+/** The index key of a pattern, or PS_ERR_PATTERN_INVALID when it is too broad to index. */
+export function patternKey(p: CompiledPattern): PatternKey {
+  const k = p.kinds;
+  for (let i = 0; i + 2 < k.length; i++) {
+    if (k[i] === LIT && k[i + 1] === LIT && k[i + 2] === LIT) {
+      return { type: 'gram', canon: Uint8Array.from([0, 1, 2], (o) => canonicalCode(p.chars[i + o]!.charCodeAt(0))) };
+    }
+  }
+  if (p.fixedLength > 0) {
+    const pos: number[] = [];
+    for (let i = 0; i < k.length && pos.length < 3; i++) if (k[i] === LIT) pos.push(i);
+    if (pos.length === 3) {
+      const canon = Uint8Array.from(pos, (i) => canonicalCode(p.chars[i]!.charCodeAt(0)));
+      return { type: 'shape', len: p.fixedLength, pos: [pos[0]!, pos[1]!, pos[2]!], canon };
+    }
+  }
+  return invalid(
+    p.source,
+    'too broad: needs three consecutive known characters, or three known characters at fixed positions',
+  );
+}
+
+function invalid(text: string, why: string): never {
+  throw new ErrPatternInvalid(`pattern ${JSON.stringify(text)}: ${why}`, { pattern: text });
+}
+
+/**
+ * Matches compiled patterns against a read, confusion-aware: a literal matches its own
+ * class at the pair's substitution cost; wildcards cost nothing. Reuses one matrix.
+ */
+export class PatternMatcher {
+  private readonly cost = new Float64Array((MAX_PATTERN_LENGTH + 1) * (MAX_PLATE_LENGTH + 1));
+  private p: CompiledPattern | undefined;
+  private read: Uint8Array = new Uint8Array(0);
+  private rLen = 0;
+
+  /** Total substitution cost of the best alignment, or Infinity (no match or over `limit`). */
+  match(p: CompiledPattern, read: Uint8Array, rLen: number, limit: number): number {
+    if (p.fixedLength >= 0 && p.fixedLength !== rLen) return Infinity;
+    this.p = p;
+    this.read = read;
+    this.rLen = rLen;
+    const W = rLen + 1;
+    const c = this.cost;
+    c[0] = 0;
+    for (let j = 1; j <= rLen; j++) c[j] = Infinity;
+    for (let i = 1; i <= p.kinds.length; i++) {
+      const row = i * W;
+      const kind = p.kinds[i - 1]!;
+      if (kind === STAR) {
+        c[row] = c[row - W]!;
+        for (let j = 1; j <= rLen; j++) c[row + j] = Math.min(c[row - W + j]!, c[row + j - 1]!);
+        continue;
+      }
+      c[row] = Infinity;
+      let best = Infinity;
+      for (let j = 1; j <= rLen; j++) {
+        const v = c[row - W + j - 1]! + tokenCost(kind, p.chars[i - 1]!, read[j - 1]!);
+        c[row + j] = v;
+        if (v < best) best = v;
+      }
+      if (best > limit + EPS && !p.kinds.includes(STAR, i)) return Infinity;
+    }
+    const total = c[p.kinds.length * W + rLen]!;
+    return total > limit + EPS ? Infinity : total;
+  }
+
+  /** Read positions where a known character was matched through a confusion. */
+  diff(): number[] {
+    const p = this.p!;
+    const c = this.cost;
+    const W = this.rLen + 1;
+    const out: number[] = [];
+    let i = p.kinds.length;
+    let j = this.rLen;
+    while (i > 0) {
+      const kind = p.kinds[i - 1]!;
+      if (kind === STAR) {
+        if (c[(i - 1) * W + j] === c[i * W + j]) i--;
+        else j--;
+        continue;
+      }
+      if (tokenCost(kind, p.chars[i - 1]!, this.read[j - 1]!) > 0) out.push(j - 1);
+      i--;
+      j--;
+    }
+    return out.reverse();
+  }
+}
+
+function tokenCost(kind: number, chars: string, r: number): number {
+  if (kind === ANY) return 0;
+  const rc = canonicalCode(r);
+  let best = Infinity;
+  for (let k = 0; k < chars.length; k++) {
+    const ch = chars.charCodeAt(k);
+    if (canonicalCode(ch) !== rc) continue;
+    const s = substitutionCost(ch, r);
+    if (s < best) best = s;
+  }
+  return best;
+}
