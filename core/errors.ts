@@ -88,3 +88,9 @@ export const ErrHotlistUnknown = define('PS_ERR_HOTLIST_UNKNOWN', 404, 'No hot l
 // ── storage ────────────────────────────────────────────────────────────────────────────
 export const ErrStorage = define('PS_ERR_STORAGE', 500, 'Storage failure');
 export const ErrNotFound = define('PS_ERR_NOT_FOUND', 404, 'Not found');
+export const ErrKeyStore = define('PS_ERR_KEY_STORE', 500, 'The key store cannot be read with this master key, or a key cannot be stored');
+
+// ── inquiries (POLICY R2) ──────────────────────────────────────────────────────────────
+export const ErrInquiryIncomplete = define('PS_ERR_INQUIRY_INCOMPLETE', 400, 'A case number and a purpose are required for this inquiry');
+export const ErrPurposeNotPermitted = define('PS_ERR_PURPOSE_NOT_PERMITTED', 400, 'The purpose is not one the policy profile permits');
+export const ErrCursorInvalid = define('PS_ERR_CURSOR_INVALID', 400, 'The page cursor is malformed or belongs to another query');
