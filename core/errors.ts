@@ -117,3 +117,9 @@ export const ErrHotplateExpiry = define('PS_ERR_HOTPLATE_EXPIRY', 400, 'Hot-plat
 
 // ── releases (POLICY R8) ───────────────────────────────────────────────────────────────
 export const ErrReleaseState = define('PS_ERR_RELEASE_STATE', 409, 'The release request is not in a state that allows this');
+
+export const ErrKeyStore = define('PS_ERR_KEY_STORE', 500, 'The key store cannot be read with this master key, or a key cannot be stored');
+
+// ── inquiries (POLICY R2) ──────────────────────────────────────────────────────────────
+export const ErrInquiryIncomplete = define('PS_ERR_INQUIRY_INCOMPLETE', 400, 'A case number and a purpose are required for this inquiry');
+export const ErrCursorInvalid = define('PS_ERR_CURSOR_INVALID', 400, 'The page cursor is malformed or belongs to another query');

@@ -1,0 +1,224 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { compilePattern, matches } from '../../../core/detections/pattern.js';
+import type { DetectionStore } from '../../../core/detections/store.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile } from './helpers.js';
+
+let cleanup = (): void => {};
+let store: DetectionStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+  cleanup();
+});
+
+function fresh(): { dir: string; s: DetectionStore } {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  store = openStore(t.dir);
+  return { dir: t.dir, s: store };
+}
+
+describe('detection store: writes', () => {
+  it('stores a batch durably, reports duplicates and keeps lastSeq across a reopen', async () => {
+    const { dir, s } = fresh();
+    const res = await s.appendBatch([det('cam-1', 1, '7ABC123', NOW - 1000), det('cam-1', 2, '7ABC124', NOW - 900), det('cam-2', 5, '5XYZ999', NOW - 800)]);
+    expect(res.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+    expect((await s.append(det('cam-1', 2, '7ABC124', NOW - 900))).status).toBe('duplicate');
+    expect((await s.append(det('cam-1', 1, 'ZZZ', NOW))).status).toBe('duplicate');
+    expect(s.lastSeq('cam-1')).toBe(2);
+    expect(s.lastSeq('nobody')).toBe(-1);
+    await s.close();
+    store = openStore(dir);
+    expect(store.lastSeq('cam-1')).toBe(2);
+    expect(store.lastSeq('cam-2')).toBe(5);
+    expect((await store.append(det('cam-2', 5, '5XYZ999', NOW))).status).toBe('duplicate');
+    expect((await store.append(det('cam-2', 6, '5XYZ998', NOW))).status).toBe('stored');
+  });
+
+  it('refuses reads already past retention or stamped far in the future', async () => {
+    const { s } = fresh();
+    expect((await s.append(det('c', 1, 'ABC123', NOW - 31 * DAY))).status).toBe('expired');
+    expect(await s.append(det('c', 2, 'ABC123', NOW + 2 * 3_600_000))).toEqual({ status: 'rejected', code: 'PS_ERR_BAD_INPUT' });
+  });
+
+  it('puts each read in the partition of its capture time, named in its id', async () => {
+    const { s } = fresh();
+    const [a, b] = await s.appendBatch([det('c', 1, 'ABC123', NOW - 2 * DAY), det('c', 2, 'ABC124', NOW)]);
+    expect(s.partitionList()).toHaveLength(2);
+    const view = await s.get((a as { id: string }).id, INVESTIGATOR, new MemorySink());
+    expect(view.ts).toBe(NOW - 2 * DAY);
+    expect((a as { id: string }).id.split('-')[0]).not.toBe((b as { id: string }).id.split('-')[0]);
+  });
+
+  it('keeps every field of a read and its images', async () => {
+    const { s } = fresh();
+    const crop = { fmt: 'gray8' as const, w: 4, h: 2, data: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]) };
+    const read = {
+      seq: 9, ts: NOW - 5, plate: '7ABC123', st: 'CA', conf: 0.913, cands: [['7A8C123', 0.05]] as [string, number][],
+      chars: [0.9, 0.8], crop, img: new Uint8Array([9, 9, 9]), lat: 37.453821, lon: -122.182, hdg: 90, spd: 33, lane: 2,
+      veh: { make: 'Toyota', model: 'Camry', color: 'silver', body: 'sedan' },
+    };
+    const r = await s.append({ cam: 'pole-7', read, received: NOW, ocr: { plate: '7ABC123', conf: 0.88, cands: [['7ABC128', 0.1]] } });
+    const id = (r as { id: string }).id;
+    const plain = await s.get(id, INVESTIGATOR, new MemorySink());
+    expect(plain).toMatchObject({ id, cam: 'pole-7', seq: 9, ts: NOW - 5, received: NOW, plate: '7ABC123', st: 'CA', conf: 0.913, lat: 37.453821, lon: -122.182, hdg: 90, spd: 33, lane: 2, veh: read.veh, hasImages: true });
+    expect(plain.cands).toEqual([['7A8C123', 0.05]]);
+    expect(plain.ocr).toMatchObject({ plate: '7ABC123', conf: 0.88, cands: [['7ABC128', 0.1]] });
+    expect(plain.crop).toEqual({ fmt: 'gray8', w: 4, h: 2 });
+    expect(plain.img).toBeUndefined();
+    const full = await s.get(id, INVESTIGATOR, new MemorySink(), { images: true });
+    expect(Buffer.from(full.crop!.data!)).toEqual(Buffer.from(crop.data));
+    expect(Buffer.from(full.img!)).toEqual(Buffer.from([9, 9, 9]));
+  });
+});
+
+describe('detection store: search', () => {
+  const plates = ['7ABC123', '7ABX912', '7AB12', '8XYD30Q', '8XKD3O1', 'BX7O3Q1', 'ABC123', 'ZBC12Z', '4CBC125', '1TEST12'];
+
+  async function seeded(): Promise<DetectionStore> {
+    const { s } = fresh();
+    await s.appendBatch(
+      plates.map((p, i) =>
+        det(i % 2 ? 'cam-odd' : 'cam-even', i, p, NOW - (plates.length - i) * 3_600_000 * 5, {
+          st: i < 5 ? 'CA' : 'NV', conf: 0.5 + i / 20, lat: 37 + i / 100, lon: -122, veh: { make: i % 3 ? 'Ford' : 'Toyota', color: 'red', body: 'sedan' },
+        }),
+      ),
+    );
+    return s;
+  }
+
+  const search = (s: DetectionStore, q: Parameters<DetectionStore['search']>[0]) => s.search(q, INVESTIGATOR, new MemorySink());
+
+  it('answers the issue\'s partial plates, newest first, with a total', async () => {
+    const s = await seeded();
+    const p = await search(s, { pattern: '7AB*12' });
+    expect(p.items.map((d) => d.plate)).toEqual(['7AB12', '7ABX912']);
+    expect(p.total).toBe(2);
+    expect((await search(s, { pattern: '?BC12?' })).items.map((d) => d.plate)).toEqual(['ZBC12Z', 'ABC123']);
+    expect((await search(s, { pattern: '*123' })).items.map((d) => d.plate)).toEqual(['ABC123', '7ABC123']);
+    expect((await search(s, { pattern: '8X?D3[0O]?' })).items.map((d) => d.plate)).toEqual(['8XKD3O1', '8XYD30Q']);
+    expect((await search(s, { pattern: '8X?D3[0O]?', fuzzy: true })).items.map((d) => d.plate)).toEqual(['BX7O3Q1', '8XKD3O1', '8XYD30Q']);
+    expect((await search(s, { pattern: '*B*12*' })).items.map((d) => d.plate)).toEqual(['4CBC125', 'ZBC12Z', 'ABC123', '7AB12', '7ABX912', '7ABC123']);
+  });
+
+  it('filters by time, camera, state, vehicle, confidence and place', async () => {
+    const s = await seeded();
+    const all = (await search(s, { pattern: '*[0-9]*[0-9]*', limit: 1000 })).items;
+    expect(all.length).toBeGreaterThan(5);
+    const t0 = all[all.length - 1]!.ts;
+    const sub = (q: object) => search(s, { pattern: '*[0-9]*[0-9]*', limit: 1000, ...q }).then((p) => p.items.map((d) => d.plate));
+    expect(await sub({ from: t0 + 1, to: all[0]!.ts })).toEqual(all.slice(1, -1).map((d) => d.plate).filter((x) => x !== undefined));
+    expect(await sub({ cams: ['cam-odd'] })).toEqual(all.filter((d) => d.cam === 'cam-odd').map((d) => d.plate));
+    expect(await sub({ state: 'nv' })).toEqual(all.filter((d) => d.st === 'NV').map((d) => d.plate));
+    expect(await sub({ make: 'toyota' })).toEqual(all.filter((d) => d.veh?.make === 'Toyota').map((d) => d.plate));
+    expect(await sub({ minConf: 0.8 })).toEqual(all.filter((d) => d.conf! >= 0.8).map((d) => d.plate));
+    expect(await sub({ box: { minLat: 37.03, maxLat: 37.06, minLon: -123, maxLon: -121 } })).toEqual(all.filter((d) => d.lat! >= 37.03 && d.lat! <= 37.06).map((d) => d.plate));
+    expect(await sub({ near: { lat: 37.0, lon: -122, radiusM: 2500 } })).toEqual(all.filter((d) => d.lat! <= 37.02).map((d) => d.plate));
+    expect(await sub({ cams: ['no-such-cam'] })).toEqual([]);
+  });
+
+  it('finds a plate the camera ranked second, unless candidates are excluded', async () => {
+    const { s } = fresh();
+    await s.append(det('c', 1, '7ABC123', NOW, { cands: [['7A8C128', 0.2]] }));
+    expect((await search(s, { pattern: '7A8*' })).total).toBe(1);
+    expect((await search(s, { pattern: '7A8*', candidates: false })).total).toBe(0);
+    expect((await search(s, { pattern: '*C128' })).items[0]!.plate).toBe('7ABC123');
+  });
+
+  it('pages with a cursor bound to its query', async () => {
+    const { s } = fresh();
+    const n = 57;
+    await s.appendBatch(Array.from({ length: n }, (_, i) => det('c', i, `7AB${String(i).padStart(3, '0')}`, NOW - i * 997_000)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await search(s, { pattern: '7AB*', limit: 10, ...(cursor ? { cursor } : {}) });
+      expect(page.total).toBe(n);
+      seen.push(...page.items.map((d) => d.plate!));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => `7AB${String(i).padStart(3, '0')}`));
+    const first = await search(s, { pattern: '7AB*', limit: 10 });
+    await expect(search(s, { pattern: '7AB0*', cursor: first.cursor })).rejects.toMatchObject({ code: 'PS_ERR_CURSOR_INVALID' });
+    await expect(search(s, { pattern: '7AB*', cursor: 'garbage' })).rejects.toMatchObject({ code: 'PS_ERR_CURSOR_INVALID' });
+  });
+
+  it('agrees with a brute-force scan on random plates and patterns', async () => {
+    const { dir, s } = fresh();
+    const alphabet = 'AB01O8Z2';
+    const plateArb = fc.string({ unit: fc.constantFrom(...alphabet), minLength: 2, maxLength: 8 });
+    const stored = fc.sample(plateArb, { numRuns: 400, seed: 7 });
+    await s.appendBatch(stored.map((p, i) => det('c', i, p, NOW - i * 60_000)));
+    await s.close();
+    store = openStore(dir); // the second half of the checks run on a replayed index
+    const patArb = fc.array(fc.constantFrom(...alphabet, '?', '*', '[0O]'), { minLength: 2, maxLength: 6 });
+    for (const [fuzzy, again] of [[false, store], [true, store]] as const) {
+      await fc.assert(
+        fc.asyncProperty(patArb, async (parts) => {
+          const pattern = parts.join('');
+          let compiled;
+          try {
+            compiled = compilePattern(pattern, fuzzy);
+          } catch {
+            return;
+          }
+          const want = stored.filter((p) => matches(compiled, p)).length;
+          const got = await again.search({ pattern, fuzzy, limit: 1 }, INVESTIGATOR, new MemorySink());
+          expect(got.total, pattern).toBe(want);
+        }),
+        { numRuns: 150, seed: 11 },
+      );
+    }
+  });
+});
+
+describe('detection store: access (POLICY R2)', () => {
+  it('refuses an inquiry without case and purpose, and records the refusal', async () => {
+    const { s } = fresh();
+    await s.append(det('c', 1, '7ABC123', NOW));
+    const sink = new MemorySink();
+    await expect(s.search({ pattern: '7AB*' }, { user: 'u1', purpose: 'stolen_vehicle' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_INQUIRY_INCOMPLETE' });
+    await expect(s.search({ pattern: '7AB*' }, { user: 'u1', case: '1' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_INQUIRY_INCOMPLETE' });
+    await expect(s.search({ pattern: '7AB*' }, { user: 'u1', case: '1', purpose: 'curiosity' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_PURPOSE_NOT_PERMITTED' });
+    await expect(s.get('zz-0', { user: 'u1' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_INQUIRY_INCOMPLETE' });
+    expect(sink.events.map((e) => e.outcome)).toEqual(['PS_ERR_INQUIRY_INCOMPLETE', 'PS_ERR_INQUIRY_INCOMPLETE', 'PS_ERR_PURPOSE_NOT_PERMITTED', 'PS_ERR_INQUIRY_INCOMPLETE']);
+    expect(sink.events.every((e) => e.results === undefined)).toBe(true);
+  });
+
+  it('accepts either under an `either` profile', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    store = openStore(t.dir, { profile: testProfile({ inquiry: { requires: 'either' } }) });
+    await store.append(det('c', 1, '7ABC123', NOW));
+    const sink = new MemorySink();
+    expect((await store.search({ pattern: '7AB*' }, { user: 'u1', purpose: 'stolen_vehicle' }, sink)).total).toBe(1);
+    await expect(store.search({ pattern: '7AB*' }, { user: 'u1' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_INQUIRY_INCOMPLETE' });
+  });
+
+  it('records who asked what, from where, under which case and purpose, and the count', async () => {
+    const { s } = fresh();
+    const [r] = await s.appendBatch([det('c', 1, '7ABC123', NOW), det('c', 2, '7ABD123', NOW)]);
+    const sink = new MemorySink();
+    await s.search({ pattern: '7AB*', state: 'CA' }, INVESTIGATOR, sink);
+    await s.search({ pattern: '7AB*' }, INVESTIGATOR, sink);
+    await s.get((r as { id: string }).id, INVESTIGATOR, sink);
+    expect(sink.events).toEqual([
+      { action: 'detection.search', actor: 'det.ortiz', role: 'investigator', case: '26-0142', purpose: 'criminal_investigation', from: '10.0.0.7', subject: { pattern: '7AB*', state: 'CA' }, results: 0, outcome: 'ok' },
+      expect.objectContaining({ action: 'detection.search', results: 2, outcome: 'ok' }),
+      expect.objectContaining({ action: 'detection.view', subject: { id: (r as { id: string }).id, images: false }, results: 1 }),
+    ]);
+  });
+
+  it('lets only a records custodian place or release a hold', async () => {
+    const { s } = fresh();
+    const [r] = await s.appendBatch([det('c', 1, '7ABC123', NOW)]);
+    const sink = new MemorySink();
+    await expect(s.placeHold({ case: '26-1', ids: [(r as { id: string }).id] }, INVESTIGATOR, sink)).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
+    const hold = await s.placeHold({ case: '26-1', query: { pattern: '7AB*' } }, CUSTODIAN, sink);
+    expect(hold.ids).toEqual([(r as { id: string }).id]);
+    await expect(s.releaseHold(hold.id, INVESTIGATOR, sink)).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
+    await expect(s.releaseHold('nope', CUSTODIAN, sink)).rejects.toMatchObject({ code: 'PS_ERR_NOT_FOUND' });
+    expect(sink.events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['hold.place:PS_ERR_FORBIDDEN', 'hold.place:ok', 'hold.release:PS_ERR_FORBIDDEN', 'hold.release:PS_ERR_NOT_FOUND']);
+  });
+});
