@@ -73,7 +73,8 @@ export function trainingFor(completed: number, expires: number | undefined, vali
 }
 
 export function viewOf(u: UserRecord, now: number): UserView {
-  const { password: _password, ...rest } = u;
+  const { password, ...rest } = u;
+  void password; // never leaves the room
   return { ...rest, trainingCurrent: u.training !== undefined && u.training.expires > now, reviewDue: u.reviewBy <= now };
 }
 

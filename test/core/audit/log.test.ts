@@ -74,7 +74,8 @@ describe('audit log hash chain', () => {
     const { dir, log } = fresh();
     await fill(log, 10);
     const after = await tamper(dir, log, (db) => {
-      const { hash: _h, ...body } = JSON.parse(db.get(4) as string) as AuditRecord;
+      const { hash, ...body } = JSON.parse(db.get(4) as string) as AuditRecord;
+      expect(hash).toHaveLength(64);
       const forged = { ...body, outcome: 'ok', subject: { i: 999 } };
       void db.put(4, canonicalJson({ ...forged, hash: hashRecord(forged) }));
     });
