@@ -75,6 +75,16 @@ export const ErrPlateInvalid = define('PS_ERR_PLATE_INVALID', 400, 'Plate text i
 export const ErrPatternInvalid = define('PS_ERR_PATTERN_INVALID', 400, 'Partial-plate pattern is malformed or too broad');
 export const ErrJurisdictionUnknown = define('PS_ERR_JURISDICTION_UNKNOWN', 400, 'Unknown jurisdiction code');
 
+// ── wire protocol ──────────────────────────────────────────────────────────────────────
+export const ErrUnknownType = define('PS_ERR_UNKNOWN_TYPE', 400, 'Unknown frame type `t`');
+export const ErrHelloFirst = define('PS_ERR_HELLO_FIRST', 400, 'The first frame on a camera channel must be `hello`');
+export const ErrCameraMismatch = define('PS_ERR_CAMERA_MISMATCH', 403, 'The camera id does not belong to this token');
+export const ErrSeqOrder = define('PS_ERR_SEQ_ORDER', 409, 'seq is not after the last seq sent on this connection');
+export const ErrExcludedZone = define('PS_ERR_EXCLUDED_ZONE', 403, 'Read taken inside an exclusion zone; dropped by policy');
+export const ErrReplaced = define('PS_ERR_REPLACED', 409, 'Another connection for this camera took over');
+export const ErrRetentionPassed = define('PS_ERR_RETENTION_PASSED', 422, 'The read is older than the retention window and is not stored');
+export const ErrSlowConsumer = define('PS_ERR_SLOW_CONSUMER', 503, 'The client did not keep up; reconnect with `since`');
+
 // ── configuration and policy profiles ──────────────────────────────────────────────────
 export const ErrConfigInvalid = define('PS_ERR_CONFIG_INVALID', 500, 'Configuration is invalid');
 export const ErrProfileInvalid = define('PS_ERR_PROFILE_INVALID', 500, 'Policy profile is invalid');

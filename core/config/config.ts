@@ -29,6 +29,51 @@ export const ConfigSchema = z
         port: z.number().int().min(0).max(65535).default(8080),
       })
       .prefault({}),
+    /** Reads in: batching, bounds and shedding (DESIGN.md, "Hot path"). */
+    ingest: z
+      .object({
+        /** Reads accepted but not yet durable; past it cameras are answered `busy`. */
+        maxInFlight: z.number().int().positive().default(50_000),
+        /** A batch leaves for matching and storage at this size, or at the end of the event-loop turn. */
+        maxBatch: z.number().int().positive().default(2048),
+        busyRetryMs: z.number().int().positive().default(250),
+        /** Largest WebSocket frame (a `reads` batch with crops). */
+        maxFrameBytes: z.number().int().positive().default(16 << 20),
+        /** Largest HTTP body for `POST /v1/reads`. */
+        maxBodyBytes: z.number().int().positive().default(16 << 20),
+        /** Seconds between heartbeats a camera is told to keep (`welcome.hb`). */
+        heartbeatS: z.number().int().positive().default(30),
+      })
+      .prefault({}),
+    match: z
+      .object({
+        /** Match worker threads; default: one core left to the event loop. */
+        threads: z.number().int().positive().optional(),
+        /** Batches waiting for a worker before ingest sheds load. */
+        maxQueue: z.number().int().positive().default(256),
+        /** Hits raised per read at most (a broad partial must not flood consoles). */
+        maxHitsPerRead: z.number().int().positive().default(3),
+      })
+      .prefault({}),
+    consoles: z
+      .object({
+        /** Bytes queued to one console before it is disconnected as too slow. */
+        maxBufferedBytes: z.number().int().positive().default(4 << 20),
+        replayLimit: z.number().int().positive().default(500),
+        /** A hit still unacknowledged after this long is re-sent as escalated (POLICY R5). */
+        escalateAfterS: z.number().positive().default(60),
+        maxEscalations: z.number().int().nonnegative().default(3),
+      })
+      .prefault({}),
+    /** `serve --demo`: a simulated fleet and the demo hot list. */
+    demo: z
+      .object({
+        enabled: z.boolean().default(false),
+        cameras: z.number().int().positive().default(6),
+        rate: z.number().positive().default(2),
+        hitShare: z.number().min(0).max(1).default(0.02),
+      })
+      .prefault({}),
     /** People's accounts (POLICY R1): password hashing, lockout, sessions, training, review. */
     accounts: z
       .object({

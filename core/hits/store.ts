@@ -1,0 +1,95 @@
+/**
+ * Durable hits, in stream order. A hit is written before the read that raised it is
+ * acknowledged, so a console that reconnects with `since` after a crash still gets every hit
+ * of every acknowledged read. The same read matching the same entry twice (a camera resending
+ * after a reconnect) raises one hit.
+ */
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { ErrNotFound } from '../errors.js';
+import { STOLEN_REASONS, type Hit, type NewHit } from './hit.js';
+import { newHit } from './lifecycle.js';
+
+export class HitStore {
+  private nextSeq: number;
+
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly hits: Database<Hit, number>,
+    private readonly ids: Database<number, string>,
+    private readonly dedup: Database<number, string>,
+  ) {
+    const [last] = [...hits.getKeys({ reverse: true, limit: 1 })];
+    this.nextSeq = (last ?? 0) + 1;
+  }
+
+  static open(dataDir: string): HitStore {
+    const root = open({ path: join(dataDir, 'hits') });
+    return new HitStore(
+      root,
+      root.openDB({ name: 'hits' }),
+      root.openDB({ name: 'ids' }),
+      root.openDB({ name: 'dedup' }),
+    );
+  }
+
+  /**
+   * Raise hits; returns the new ones at once (for pushing) and a promise that resolves when
+   * they are durable (the camera ack waits for it). Hits already raised are skipped.
+   */
+  raise(items: readonly NewHit[], now = Date.now()): { hits: Hit[]; durable: Promise<void> } {
+    const fresh: Hit[] = [];
+    const writes: Promise<boolean>[] = [];
+    for (const item of items) {
+      const key = `${item.read.cam}\u0000${item.read.seq}\u0000${item.entry.id}`;
+      if (this.dedup.get(key) !== undefined || fresh.some((h) => dedupKey(h) === key)) continue;
+      const seq = this.nextSeq++;
+      const id = `H${seq}`;
+      const hit: Hit = { ...item, id, seq, ts: now, life: newHit(id, STOLEN_REASONS.has(item.entry.reason), now), escalations: 0 };
+      fresh.push(hit);
+      writes.push(this.hits.put(seq, hit), this.ids.put(hit.id, seq), this.dedup.put(key, seq));
+    }
+    return { hits: fresh, durable: Promise.all(writes).then(() => undefined) };
+  }
+
+  get(id: string): Hit | undefined {
+    const seq = this.ids.get(id);
+    return seq === undefined ? undefined : this.hits.get(seq);
+  }
+
+  /** Hits after `seq`, oldest first, at most `limit`. */
+  since(seq: number, limit = 1000): Hit[] {
+    return [...this.hits.getRange({ start: seq + 1, limit })].map(({ value }) => value);
+  }
+
+  /** Hits still new (nobody acknowledged them) raised before `before` (for escalation). */
+  unacknowledgedBefore(before: number, limit = 1000): Hit[] {
+    const out: Hit[] = [];
+    for (const { value } of this.hits.getRange({ reverse: true })) {
+      if (value.life.state === 'new' && value.ts < before) out.push(value);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Apply a state change durably; returns the updated hit. */
+  async update(id: string, change: (hit: Hit) => Hit): Promise<Hit> {
+    const seq = this.ids.get(id);
+    if (seq === undefined) throw new ErrNotFound(`no hit ${id}`);
+    return this.root.transaction(() => {
+      const current = this.hits.get(seq);
+      if (!current) throw new ErrNotFound(`no hit ${id}`);
+      const next = change(current);
+      void this.hits.put(seq, next);
+      return next;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+function dedupKey(h: Hit): string {
+  return `${h.read.cam}\u0000${h.read.seq}\u0000${h.entry.id}`;
+}

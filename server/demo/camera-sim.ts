@@ -1,0 +1,175 @@
+/**
+ * A simulated camera speaking PROTOCOL.md over a real WebSocket, as a well-behaved camera
+ * does: `hello`, resend everything after `welcome.ack`, keep every read until it is acked,
+ * stop on `busy` and resend after `retry`, forget a read on `nack`. The demo fleet and the
+ * fleet benchmark are built from it.
+ */
+import { encode } from 'msgpackr';
+import WebSocket from 'ws';
+import { Unpackr } from 'msgpackr';
+
+const unpackr = new Unpackr({ mapsAsObjects: true, useRecords: false });
+
+export type ReadBody = Record<string, unknown> & { plate?: string };
+
+export interface SimCameraOptions {
+  readonly url: string;
+  readonly cam: string;
+  readonly token: string;
+  /** Reads a second. */
+  readonly rate: number;
+  /** Frames leave every `tickMs`, one `reads` batch each. */
+  readonly tickMs?: number;
+  /** Produces the content of the next read (plate, st, position…). */
+  readonly next: (seq: number) => ReadBody;
+  /** Called when a read is acknowledged, with its round-trip in ms. */
+  readonly onAck?: (seq: number, ms: number) => void;
+  readonly onNack?: (seq: number, code: string) => void;
+  readonly onError?: (frame: Record<string, unknown>) => void;
+}
+
+export interface SimCameraStats {
+  sent: number;
+  acked: number;
+  nacked: number;
+  busy: number;
+  reconnects: number;
+}
+
+export class SimCamera {
+  readonly stats: SimCameraStats = { sent: 0, acked: 0, nacked: 0, busy: 0, reconnects: 0 };
+  private ws: WebSocket | undefined;
+  private seq = 0;
+  private readonly unacked = new Map<number, { body: Record<string, unknown>; sentAt: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private pausedUntil = 0;
+  private credit = 0;
+  private welcomed = false;
+  private stopped = false;
+  private lastTick = 0;
+
+  constructor(private readonly o: SimCameraOptions) {}
+
+  get pending(): number {
+    return this.unacked.size;
+  }
+
+  /** Connect and say hello; resolves on `welcome`. */
+  connect(): Promise<void> {
+    this.welcomed = false;
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.o.url, { headers: { authorization: `Bearer ${this.o.token}` } });
+      this.ws = ws;
+      ws.binaryType = 'nodebuffer';
+      ws.on('open', () => ws.send(encode({ t: 'hello', cam: this.o.cam, fw: 'sim-1' })));
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        const frame = (isBinary ? unpackr.unpack(data) : JSON.parse(data.toString())) as Record<string, unknown>;
+        if (frame.t === 'welcome') {
+          this.onWelcome(Number(frame.ack));
+          resolve();
+        } else this.onFrame(frame);
+      });
+      ws.on('error', (e) => (this.welcomed ? undefined : reject(e)));
+      ws.on('close', () => {
+        this.welcomed = false;
+        if (!this.stopped) setTimeout(() => this.reconnect(), 200).unref();
+      });
+    });
+  }
+
+  start(): void {
+    this.lastTick = performance.now();
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 100);
+  }
+
+  /** Stop producing reads; resolves once every read is acked (or the deadline passes). */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    clearInterval(this.timer);
+    const until = performance.now() + deadlineMs;
+    while (this.unacked.size > 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    this.stopped = true;
+    this.ws?.close();
+  }
+
+  /** Send one read now (tests). */
+  sendRead(body: ReadBody): number {
+    const seq = ++this.seq;
+    const full = { ...body, seq, ts: body.ts ?? Date.now() };
+    this.unacked.set(seq, { body: full, sentAt: performance.now() });
+    this.stats.sent++;
+    if (this.welcomed && performance.now() >= this.pausedUntil) this.ws!.send(encode({ t: 'read', ...full }));
+    return seq;
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopped) return;
+    this.stats.reconnects++;
+    try {
+      await this.connect();
+    } catch {
+      if (!this.stopped) setTimeout(() => this.reconnect(), 500).unref();
+    }
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    this.credit += ((now - this.lastTick) / 1000) * this.o.rate;
+    this.lastTick = now;
+    const n = Math.floor(this.credit);
+    if (n === 0) return;
+    this.credit -= n;
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < n; i++) {
+      const seq = ++this.seq;
+      const body = { ...this.o.next(seq), seq, ts: Date.now() };
+      this.unacked.set(seq, { body, sentAt: now });
+      items.push(body);
+    }
+    this.stats.sent += n;
+    if (!this.welcomed || now < this.pausedUntil) return;
+    this.ws!.send(encode(items.length === 1 ? { t: 'read', ...items[0] } : { t: 'reads', items }));
+  }
+
+  private onWelcome(ack: number): void {
+    this.welcomed = true;
+    this.ackUpTo(ack);
+    this.resend();
+  }
+
+  private resend(): void {
+    if (this.unacked.size === 0 || !this.ws) return;
+    const items = [...this.unacked.values()].map((u) => u.body);
+    for (let i = 0; i < items.length; i += 500) this.ws.send(encode({ t: 'reads', items: items.slice(i, i + 500) }));
+  }
+
+  private onFrame(frame: Record<string, unknown>): void {
+    switch (frame.t) {
+      case 'ack':
+        return this.ackUpTo(Number(frame.seq));
+      case 'nack': {
+        const seq = Number(frame.seq);
+        if (this.unacked.delete(seq)) this.stats.nacked++;
+        return this.o.onNack?.(seq, String(frame.code));
+      }
+      case 'busy': {
+        this.stats.busy++;
+        const retry = Number(frame.retry) || 100;
+        this.pausedUntil = performance.now() + retry;
+        setTimeout(() => this.resend(), retry).unref();
+        return;
+      }
+      default:
+        this.o.onError?.(frame);
+    }
+  }
+
+  private ackUpTo(seq: number): void {
+    const now = performance.now();
+    for (const [s, u] of this.unacked) {
+      if (s > seq) break;
+      this.unacked.delete(s);
+      this.stats.acked++;
+      this.o.onAck?.(s, now - u.sentAt);
+    }
+  }
+}

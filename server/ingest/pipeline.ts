@@ -1,0 +1,197 @@
+/**
+ * The path of a read (DESIGN.md): accepted reads gather into a batch for one event-loop
+ * turn; the batch goes to the matcher and to the detection store at the same time. Hits are
+ * pushed to consoles as soon as matching returns, long before the batch is on disk; the
+ * camera's ack waits for the durable write of the read and of its hits.
+ *
+ * Acks are cumulative ("every read up to seq is durable"), so batches complete strictly in
+ * order even when a later batch's work finishes first. In-flight reads are bounded: past the
+ * bound, callers answer `busy` and the camera keeps its reads.
+ */
+import type { Logger } from 'pino';
+import type { Read } from '../../core/reads/read.js';
+import type { NewHit } from '../../core/hits/hit.js';
+import type { Metrics } from '../metrics.js';
+import { ErrRetentionPassed } from '../../core/errors.js';
+import type { DetectionInput, DetectionWriter, HitBroadcaster, HitSink, MatchRequest, MatchService, WriteResult } from './ports.js';
+
+/** Who gets the ack: a camera connection or an HTTP request. */
+export interface AckTarget {
+  readonly cam: string;
+  /** These reads are done: durable, already stored, or (`nacked`) refused for good. */
+  acked(seqs: readonly number[]): void;
+  /** The store refused this read for good (expired, or a clock far in the future). */
+  nacked(seq: number, code: string, msg: string): void;
+  /** These reads could not be stored now; the client keeps them and resends. */
+  failed(seqs: readonly number[], error: unknown): void;
+}
+
+export interface Accepted {
+  readonly read: Read;
+  /** Normalised plate text the matcher uses. */
+  readonly plate: string;
+  readonly target: AckTarget;
+  /** Receive time, `performance.now()` for latency and `Date.now()` for the record. */
+  readonly rxMono: number;
+  readonly rx: number;
+}
+
+export interface PipelineOptions {
+  readonly maxInFlight: number;
+  readonly maxBatch: number;
+}
+
+export class IngestPipeline {
+  private pending: Accepted[] = [];
+  private scheduled = false;
+  private inFlight = 0;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly match: MatchService,
+    private readonly store: DetectionWriter,
+    private readonly hits: HitSink,
+    private readonly consoles: HitBroadcaster,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  /** Room for `n` more reads? Callers answer `busy` when not. */
+  hasRoom(n = 1): boolean {
+    return this.inFlight + n <= this.options.maxInFlight;
+  }
+
+  get depth(): number {
+    return this.inFlight;
+  }
+
+  submit(item: Accepted): void {
+    this.inFlight++;
+    this.pending.push(item);
+    if (this.pending.length >= this.options.maxBatch) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Resolves when everything submitted so far has been acked or failed. */
+  drain(): Promise<void> {
+    this.flush();
+    return this.chain;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.metrics.inFlight.set(this.inFlight);
+    const started = performance.now();
+    const matched = this.match.match(batch.map(toMatchRequest));
+    const written = this.store.appendBatch(batch.map(toDetection));
+    const hitsDurable = matched.then((results) => {
+      this.metrics.matchLatency.observe((performance.now() - started) / 1000);
+      return this.raiseHits(batch, results);
+    });
+    const done = Promise.all([written, hitsDurable]);
+    this.chain = this.chain.then(() =>
+      done.then(
+        ([results]) => this.complete(batch, results),
+        (e: unknown) => this.fail(batch, e),
+      ),
+    );
+  }
+
+  private raiseHits(batch: readonly Accepted[], results: Awaited<ReturnType<MatchService['match']>>): Promise<void> {
+    const raised: NewHit[] = [];
+    const rxOf: number[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const matches = results[i];
+      if (!matches || matches.length === 0) continue;
+      const a = batch[i]!;
+      for (const m of matches) {
+        raised.push({ ...m, read: hitRead(a) });
+        rxOf.push(a.rxMono);
+      }
+    }
+    if (raised.length === 0) return Promise.resolve();
+    const { hits, durable } = this.hits.raise(raised);
+    const now = performance.now();
+    for (let i = 0; i < hits.length; i++) {
+      const hit = hits[i]!;
+      this.consoles.publish(hit);
+      this.metrics.hits.inc({ list: hit.entry.list, kind: hit.match.kind });
+    }
+    if (rxOf.length > 0) this.metrics.hitLatency.observe((now - Math.min(...rxOf)) / 1000);
+    return durable;
+  }
+
+  private complete(batch: readonly Accepted[], results: readonly WriteResult[]): void {
+    const now = performance.now();
+    let duplicates = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const r = results[i];
+      if (r?.status === 'duplicate') duplicates++;
+      else if (r?.status === 'expired' || r?.status === 'rejected') this.refused(batch[i]!, r);
+    }
+    for (const [target, seqs] of byTarget(batch)) target.acked(seqs);
+    this.inFlight -= batch.length;
+    this.metrics.inFlight.set(this.inFlight);
+    this.metrics.readsAcked.inc(batch.length);
+    if (duplicates > 0) this.metrics.readsDuplicate.inc(duplicates);
+    this.metrics.ackLatency.observe((now - batch[0]!.rxMono) / 1000);
+  }
+
+  private refused(a: Accepted, r: Extract<WriteResult, { status: 'expired' | 'rejected' }>): void {
+    const code = r.status === 'expired' ? ErrRetentionPassed.code : r.code;
+    const msg = r.status === 'expired' ? 'read is older than the retention window; not stored (POLICY R7)' : 'read refused by the store';
+    this.metrics.readsNacked.inc({ code });
+    this.log.warn({ cam: a.target.cam, seq: a.read.seq, code }, 'read not stored');
+    a.target.nacked(a.read.seq, code, msg);
+  }
+
+  private fail(batch: readonly Accepted[], e: unknown): void {
+    this.log.error({ err: e, reads: batch.length }, 'batch not stored; cameras will resend');
+    for (const [target, seqs] of byTarget(batch)) target.failed(seqs, e);
+    this.inFlight -= batch.length;
+    this.metrics.inFlight.set(this.inFlight);
+    this.metrics.readsShed.inc(batch.length);
+  }
+}
+
+function byTarget(batch: readonly Accepted[]): Map<AckTarget, number[]> {
+  const out = new Map<AckTarget, number[]>();
+  for (const a of batch) {
+    const seqs = out.get(a.target);
+    if (seqs) seqs.push(a.read.seq);
+    else out.set(a.target, [a.read.seq]);
+  }
+  return out;
+}
+
+function toMatchRequest(a: Accepted): MatchRequest {
+  const r = a.read;
+  return { plate: a.plate, st: r.st, conf: r.conf, cands: r.cands };
+}
+
+function toDetection(a: Accepted): DetectionInput {
+  return { cam: a.target.cam, read: a.read, received: a.rx };
+}
+
+function hitRead(a: Accepted): NewHit['read'] {
+  const r = a.read;
+  return {
+    plate: a.plate,
+    st: r.st,
+    conf: r.conf,
+    cam: a.target.cam,
+    seq: r.seq,
+    ts: r.ts,
+    lat: r.lat,
+    lon: r.lon,
+    veh: r.veh,
+    cands: r.cands,
+  };
+}
