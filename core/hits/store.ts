@@ -12,6 +12,9 @@ import { newHit } from './lifecycle.js';
 
 export class HitStore {
   private nextSeq: number;
+  /** Hits pushed to consoles but not yet committed, with the promise of their commit. */
+  private readonly pending = new Map<string, { hit: Hit; durable: Promise<unknown> }>();
+  private readonly pendingKeys = new Set<string>();
 
   private constructor(
     private readonly root: RootDatabase,
@@ -39,20 +42,31 @@ export class HitStore {
    */
   raise(items: readonly NewHit[], now = Date.now()): { hits: Hit[]; durable: Promise<void> } {
     const fresh: Hit[] = [];
+    const keys: string[] = [];
     const writes: Promise<boolean>[] = [];
     for (const item of items) {
-      const key = `${item.read.cam}\u0000${item.read.seq}\u0000${item.entry.id}`;
-      if (this.dedup.get(key) !== undefined || fresh.some((h) => dedupKey(h) === key)) continue;
+      const key = dedupKey(item);
+      if (this.pendingKeys.has(key) || this.dedup.get(key) !== undefined) continue;
       const seq = this.nextSeq++;
       const id = `H${seq}`;
       const hit: Hit = { ...item, id, seq, ts: now, life: newHit(id, STOLEN_REASONS.has(item.entry.reason), now), escalations: 0 };
       fresh.push(hit);
-      writes.push(this.hits.put(seq, hit), this.ids.put(hit.id, seq), this.dedup.put(key, seq));
+      keys.push(key);
+      this.pendingKeys.add(key);
+      writes.push(this.hits.put(seq, hit), this.ids.put(id, seq), this.dedup.put(key, seq));
     }
-    return { hits: fresh, durable: Promise.all(writes).then(() => undefined) };
+    const durable = Promise.all(writes).then(() => undefined);
+    for (const hit of fresh) this.pending.set(hit.id, { hit, durable });
+    void durable.finally(() => {
+      for (const hit of fresh) this.pending.delete(hit.id);
+      for (const key of keys) this.pendingKeys.delete(key);
+    });
+    return { hits: fresh, durable };
   }
 
   get(id: string): Hit | undefined {
+    const pending = this.pending.get(id);
+    if (pending) return pending.hit;
     const seq = this.ids.get(id);
     return seq === undefined ? undefined : this.hits.get(seq);
   }
@@ -74,6 +88,8 @@ export class HitStore {
 
   /** Apply a state change durably; returns the updated hit. */
   async update(id: string, change: (hit: Hit) => Hit): Promise<Hit> {
+    // An operator can act on a hit the instant it is pushed, before its commit.
+    await this.pending.get(id)?.durable;
     const seq = this.ids.get(id);
     if (seq === undefined) throw new ErrNotFound(`no hit ${id}`);
     return this.root.transaction(() => {
@@ -90,6 +106,7 @@ export class HitStore {
   }
 }
 
-function dedupKey(h: Hit): string {
+/** One hit per (camera, read seq, entry): a resent read raises nothing new. */
+function dedupKey(h: NewHit): string {
   return `${h.read.cam}\u0000${h.read.seq}\u0000${h.entry.id}`;
 }
