@@ -197,8 +197,8 @@ export class Partition {
     await this.env.transaction(() => {
       for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
       for (const it of items) {
-        this.rec.putSync(it.num, it.record, { append: true });
-        if (it.images !== null) this.img.putSync(it.num, it.images, { append: true });
+        this.rec.putSync(it.num, it.record);
+        if (it.images !== null) this.img.putSync(it.num, it.images);
       }
       for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.seqs.putSync(cam, seq);
     });
