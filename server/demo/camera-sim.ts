@@ -20,6 +20,8 @@ export interface SimCameraOptions {
   readonly rate: number;
   /** Frames leave every `tickMs`, one `reads` batch each. */
   readonly tickMs?: number;
+  /** Reads sent and not yet acked at most; later ones wait on the camera, as on a real one. */
+  readonly window?: number;
   /** Produces the content of the next read (plate, st, position…). */
   readonly next: (seq: number) => ReadBody;
   /** Called when a read is acknowledged, with its round-trip in ms. */
@@ -47,6 +49,8 @@ export class SimCamera {
   private welcomed = false;
   private stopped = false;
   private lastTick = 0;
+  /** Highest seq sent on the current connection. */
+  private sentUpTo = 0;
 
   constructor(private readonly o: SimCameraOptions) {}
 
@@ -94,10 +98,9 @@ export class SimCamera {
   /** Send one read now (tests). */
   sendRead(body: ReadBody): number {
     const seq = ++this.seq;
-    const full = { ...body, seq, ts: body.ts ?? Date.now() };
-    this.unacked.set(seq, { body: full, sentAt: performance.now() });
+    this.unacked.set(seq, { body: { ...body, seq, ts: body.ts ?? Date.now() }, sentAt: performance.now() });
     this.stats.sent++;
-    if (this.welcomed && performance.now() >= this.pausedUntil) this.ws!.send(encode({ t: 'read', ...full }));
+    this.flush();
     return seq;
   }
 
@@ -118,28 +121,50 @@ export class SimCamera {
     const n = Math.floor(this.credit);
     if (n === 0) return;
     this.credit -= n;
-    const items: Record<string, unknown>[] = [];
     for (let i = 0; i < n; i++) {
       const seq = ++this.seq;
-      const body = { ...this.o.next(seq), seq, ts: Date.now() };
-      this.unacked.set(seq, { body, sentAt: now });
-      items.push(body);
+      this.unacked.set(seq, { body: { ...this.o.next(seq), seq, ts: Date.now() }, sentAt: now });
     }
     this.stats.sent += n;
-    if (!this.welcomed || now < this.pausedUntil) return;
-    this.ws!.send(encode(items.length === 1 ? { t: 'read', ...items[0] } : { t: 'reads', items }));
+    this.flush();
   }
 
+  /** Send what the window allows, oldest first, in batches. */
+  private flush(): void {
+    if (!this.ready || performance.now() < this.pausedUntil) return;
+    const window = this.o.window ?? 5000;
+    const first = this.unacked.keys().next().value ?? this.seq + 1;
+    const until = Math.min(this.seq, first + window - 1);
+    let items: Record<string, unknown>[] = [];
+    for (let s = this.sentUpTo + 1; s <= until; s++) {
+      const u = this.unacked.get(s);
+      if (!u) continue;
+      u.sentAt = performance.now();
+      items.push(u.body);
+      if (items.length === 500) {
+        this.ws!.send(encode({ t: 'reads', items }));
+        items = [];
+      }
+    }
+    if (items.length === 1) this.ws!.send(encode({ t: 'read', ...items[0] }));
+    else if (items.length > 1) this.ws!.send(encode({ t: 'reads', items }));
+    if (until > this.sentUpTo) this.sentUpTo = until;
+  }
+
+  /** The server resumes after `ack`: everything later is sent again. */
   private onWelcome(ack: number): void {
     this.welcomed = true;
     this.ackUpTo(ack);
     this.resend();
   }
 
+  private get ready(): boolean {
+    return this.welcomed && this.ws?.readyState === WebSocket.OPEN;
+  }
+
   private resend(): void {
-    if (this.unacked.size === 0 || !this.ws) return;
-    const items = [...this.unacked.values()].map((u) => u.body);
-    for (let i = 0; i < items.length; i += 500) this.ws.send(encode({ t: 'reads', items: items.slice(i, i + 500) }));
+    this.sentUpTo = (this.unacked.keys().next().value ?? this.seq + 1) - 1;
+    this.flush();
   }
 
   private onFrame(frame: Record<string, unknown>): void {
@@ -171,5 +196,6 @@ export class SimCamera {
       this.stats.acked++;
       this.o.onAck?.(s, now - u.sentAt);
     }
+    this.flush();
   }
 }
