@@ -118,9 +118,11 @@ export class SimCamera {
     const now = performance.now();
     this.credit += ((now - this.lastTick) / 1000) * this.o.rate;
     this.lastTick = now;
-    const n = Math.floor(this.credit);
+    // A camera holds a bounded backlog; past it, a saturated camera produces no more.
+    const room = Math.max(0, 2 * (this.o.window ?? 5000) - this.unacked.size);
+    const n = Math.min(Math.floor(this.credit), room);
+    this.credit = n < Math.floor(this.credit) ? 0 : this.credit - n;
     if (n === 0) return;
-    this.credit -= n;
     for (let i = 0; i < n; i++) {
       const seq = ++this.seq;
       this.unacked.set(seq, { body: { ...this.o.next(seq), seq, ts: Date.now() }, sentAt: now });

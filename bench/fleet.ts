@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:fleet -- --cameras 500 --rate 20000 --seconds 10`: the real-time path under a
+ * camera fleet. Three phases, each with the fleet generator in its own process:
+ *  1. echo: a bare uWebSockets.js server that only decodes and acks (the transport's limit);
+ *  2. max: PlateSafe with a 1M-entry hot list, cameras sending as fast as their window allows;
+ *  3. latency: PlateSafe at `--rate` reads/s in all, hit latency from read sent to console.
+ * Prints the environment, one line per phase, then the final JSON line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, type Server } from '../server/app.js';
+import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import type { FleetPlan } from './fleet-gen.js';
+import { numericArgs, printEnvironment, round } from './env.js';
+
+const args = numericArgs({ cameras: 500, rate: 20_000, seconds: 10, entries: 1_000_000, window: 64 });
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface GenResult {
+  reads_per_s: number;
+  ack_p50_ms: number;
+  ack_p99_ms: number;
+  hits: number;
+  hit_p50_ms: number;
+  hit_p99_ms: number;
+  sent: number;
+  acked: number;
+  nacked: number;
+  busy: number;
+  pending: number;
+}
+
+function runChild(script: string, argv: string[], onLine?: (line: string) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, script), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let last = '';
+    child.stdout.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n').filter(Boolean)) {
+        last = line;
+        onLine?.(line);
+      }
+    });
+    child.once('exit', (code) => (code === 0 ? resolve(last) : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+async function generate(plan: FleetPlan, dir: string): Promise<GenResult> {
+  const file = join(dir, `plan-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(plan));
+  return JSON.parse(await runChild('fleet-gen.js', [file])) as GenResult;
+}
+
+function stored(server: Server): number {
+  return server.rooms.detections.partitionList().reduce((n, p) => n + p.count, 0);
+}
+
+async function main(): Promise<void> {
+  printEnvironment('fleet');
+  const dir = mkdtempSync(join(tmpdir(), 'ps-fleet-'));
+  const base = { warmupS: 1, seconds: args.seconds, tickMs: 20, consoleTokens: [] as string[], hotPlates: [] as string[], hitShare: 0 };
+
+  // 1. The transport's limit.
+  const echo = spawn(process.execPath, [join(here, 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const echoPort = await new Promise<number>((resolve) => echo.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)));
+  const fakeCams = Array.from({ length: args.cameras }, (_, i) => ({ id: `cam-${i}`, token: 'none' }));
+  const echoRun = await generate({ ...base, cameraUrl: `ws://127.0.0.1:${echoPort}/v1/camera`, cameras: fakeCams, rate: 1e6, window: args.window }, dir);
+  echo.kill();
+  console.log(`# echo: ${echoRun.reads_per_s} reads/s acked`);
+
+  // 2. and 3. PlateSafe with a 1M-entry hot list.
+  const server = await startServer({ dataDir: join(dir, 'data'), server: { port: 0 }, log: { level: 'warn' }, consoles: { escalateAfterS: 3600 } });
+  const gen = new PlateGenerator(11);
+  const hotPlates: string[] = [];
+  const t0 = performance.now();
+  await server.rooms.hotlists.importRows(
+    (function* () {
+      for (let i = 0; i < args.entries; i++) {
+        const plate = gen.plate(gen.state());
+        if (i % 1000 === 0) hotPlates.push(plate);
+        yield { line: i + 2, fields: { plate, reason: 'stolen_vehicle', priority: 50 } };
+      }
+    })(),
+    { list: 'ncic', replace: true, settings: { maxDistance: 1 } },
+  );
+  console.log(`# hot list: ${args.entries} entries in ${round((performance.now() - t0) / 1000, 1)} s`);
+  const cameras = [];
+  for (let i = 0; i < args.cameras; i++) cameras.push({ id: `cam-${i}`, token: (await server.rooms.cameras.add({ id: `cam-${i}` })).token });
+  const password = 'fleet benchmark password';
+  await server.rooms.accounts.bootstrapAdministrator({ user: 'bench', name: 'Bench', password, trainedAt: Date.now() });
+  await server.rooms.accounts.create({ user: 'bench', role: 'administrator' }, { user: 'disp', name: 'Disp', role: 'dispatcher', password, trainedAt: Date.now() });
+  const login = (await (await fetch(`${server.url}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ user: 'disp', password }) })).json()) as { token: string };
+  const urls = { cameraUrl: `${server.url.replace('http', 'ws')}/v1/camera`, consoleUrl: `${server.url.replace('http', 'ws')}/v1/console` };
+
+  let before = stored(server);
+  const max = await generate({ ...base, ...urls, cameras, rate: 1e6, window: args.window }, dir);
+  let delta = stored(server) - before;
+  const maxLost = Math.max(0, max.acked - delta);
+  const maxDup = Math.max(0, delta - max.acked);
+  console.log(`# max: ${JSON.stringify(max)} stored ${delta}`);
+
+  before = stored(server);
+  const lat = await generate(
+    { ...base, ...urls, cameras, rate: args.rate / args.cameras, window: 10_000, consoleTokens: [login.token], hotPlates, hitShare: 0.01 },
+    dir,
+  );
+  delta = stored(server) - before;
+  const latLost = Math.max(0, lat.acked - delta);
+  const latDup = Math.max(0, delta - lat.acked);
+  console.log(`# latency at ${args.rate}/s: ${JSON.stringify(lat)} stored ${delta}`);
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  console.log(
+    JSON.stringify({
+      bench: 'fleet',
+      cameras: args.cameras,
+      entries: args.entries,
+      reads_per_s: max.reads_per_s,
+      ack_p50_ms: max.ack_p50_ms,
+      ack_p99_ms: max.ack_p99_ms,
+      hit_p50_ms: lat.hit_p50_ms,
+      hit_p99_ms: lat.hit_p99_ms,
+      hit_rate_reads_per_s: lat.reads_per_s,
+      hits: lat.hits,
+      lost: maxLost + latLost,
+      dup: maxDup + latDup,
+      echo_reads_per_s: echoRun.reads_per_s,
+      ratio_to_echo: round(max.reads_per_s / echoRun.reads_per_s, 3),
+    }),
+  );
+}
+
+void main();
