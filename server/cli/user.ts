@@ -1,5 +1,5 @@
 /**
- * `platesafe user add|disable|train|review|ls` (POLICY R1): an administrator manages
+ * `platesafe user add|disable|train|review|password|ls` (POLICY R1): an administrator manages
  * accounts. On an empty data folder `user add` creates the first administrator without
  * signing in; from then on every change is made by a signed-in administrator and audited.
  */
@@ -91,6 +91,15 @@ export function registerUser(program: Command): void {
         print(line(await rooms.accounts.review(me, user, { ...(reviewBy ? { reviewBy } : {}), enable: o.enable === true }))),
       );
     });
+  common(cmd.command('password <user>'))
+    .description("set a new password for a user (read from PLATESAFE_NEW_PASSWORD or the terminal)")
+    .action((user: string, _o: unknown, c: Command) =>
+      withSignIn(optionsOf(c), async (rooms, me) => {
+        authorize(me.role, 'users.manage');
+        await rooms.accounts.resetPassword(me, user, await readSecret('PLATESAFE_NEW_PASSWORD', `new password for ${user}: `));
+        print(`password of ${user} set; their sessions ended`);
+      }),
+    );
   common(cmd.command('ls'))
     .description('list accounts')
     .action((_o: unknown, c: Command) =>

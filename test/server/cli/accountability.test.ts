@@ -68,6 +68,10 @@ describe('platesafe user|audit|agency|release|report', () => {
     expect((await cli('root', 'user', 'disable', 'olga', '--reason', 'transferred')).out).toContain('disabled (transferred)');
     expect((await cli('root', 'user', 'review', 'olga', '--enable', '--until', '2099-06-30')).out).toContain('review by 2099-06-30');
     expect((await cli('root', 'user', 'train', 'olga', '--completed', 'yesterday')).err).toContain('PS_ERR_BAD_INPUT');
+    process.env.PLATESAFE_NEW_PASSWORD = 'olga second pass';
+    expect((await cli('root', 'user', 'password', 'olga')).out).toContain('password of olga set');
+    PW.olga = 'olga second pass';
+    expect((await cli('olga', 'user', 'ls')).err).toContain('PS_ERR_FORBIDDEN');
   });
 
   it('El Cajon: a supervisor draws 10 inquiries from the last six months and records reviews (EC 427.8)', async () => {
