@@ -130,7 +130,13 @@ describe('platesafe user|audit|agency|release|report', () => {
   it('lets the auditor read the trail, filtered, and records that reading', async () => {
     const r = await cli('aud', 'audit', 'ls', '--action', 'releases.request', '--action', 'releases.decide');
     const rows = r.out.trim().split('\n').map((l) => l.split('\t'));
-    expect(rows.map((x) => x[4])).toEqual(['releases.request', 'releases.request', 'releases.request', 'releases.decide']);
+    expect(rows.map((x) => `${x[4]}:${x[2]}:${x[5]}`)).toEqual([
+      'releases.request:carl:ok',
+      'releases.request:carl:ok',
+      'releases.request:carl:ok',
+      'releases.decide:carl:PS_ERR_SELF_APPROVAL',
+      'releases.decide:cora:ok',
+    ]);
     expect(rows.every((x) => x[2] === 'carl' || x[2] === 'cora')).toBe(true);
     const mine = await cli('aud', 'audit', 'ls', '--actor', 'aud', '--action', 'audit.read');
     expect(mine.out.trim().split('\n')).toHaveLength(1);
