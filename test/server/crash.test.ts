@@ -17,7 +17,7 @@ import { DetectionStore } from '../../core/detections/store.js';
 import { HotlistStore } from '../../core/hotlist/store.js';
 import { loadProfile } from '../../core/policy/profiles.js';
 import { SimCamera } from '../../server/demo/camera-sim.js';
-import { Client, type Frame } from '../helpers/server.js';
+import { Client, type Frame } from '../support/server.js';
 
 const CLI = new URL('../../dist/server/cli/main.js', import.meta.url).pathname;
 const PASSWORD = 'correct horse battery staple';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../server/demo/fleet.js';
-import { addCamera, bootServer, camera, Client, encode, importList, type Frame } from '../helpers/server.js';
+import { addCamera, bootServer, camera, Client, encode, importList, type Frame } from '../support/server.js';
 
 const FRAMES = 100_000;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from '../../server/app.js';
-import { addCamera, bootServer, camera, Client, consoleFor, encode, importList, signIn, wsUrl, type Frame } from '../helpers/server.js';
+import { addCamera, bootServer, camera, Client, consoleFor, encode, importList, signIn, wsUrl, type Frame } from '../support/server.js';
 
 const LIST = `plate,state,reason,priority,case,entered_by,phone,synopsis,expires,source
 7ABC123,CA,stolen_vehicle,90,C-100,Det. A,555-0100,Stolen from driveway,,NCIC
