@@ -156,6 +156,8 @@ export class SimCamera {
   /** The server resumes after `ack`: everything later is sent again. */
   private onWelcome(ack: number): void {
     this.welcomed = true;
+    // A camera that kept nothing (a fresh process) numbers on from what the server holds.
+    if (this.unacked.size === 0 && ack > this.seq) this.seq = this.sentUpTo = ack;
     this.ackUpTo(ack);
     this.resend();
   }
