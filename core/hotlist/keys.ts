@@ -5,7 +5,7 @@
  * through deletion neighbourhoods (SymSpell): two canonical strings within Levenshtein
  * distance k share a string obtained from each by at most k deletions.
  */
-import { canonicalCode, MIN_STRUCTURAL_COST } from '../plates/confusion.js';
+import { canonicalCode, EDIT_COST, MIN_STRUCTURAL_COST } from '../plates/confusion.js';
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
 
 /** Deepest neighbourhood any list may ask for: maxDistance is capped at 2. */
@@ -89,15 +89,17 @@ export function canonicalInto(src: Uint8Array, off: number, len: number, out: Ui
 }
 
 /**
- * Writes the distinct deletion-variant hashes of a canonical plate to `out` (depth 0 first),
- * and the end offset of each depth to `depthEnd`. Returns how many were written.
+ * Writes the deletion-variant hashes of a canonical plate to `out` (depth 0 first) and the
+ * end offset of each depth to `depthEnd`; returns how many were written. With `distinct`,
+ * a variant reached twice is written once (the index side; a read only probes it twice).
  */
 export function deletionHashes(
   canon: Uint8Array,
   len: number,
   depth: number,
   out: Uint32Array,
-  depthEnd?: Uint32Array,
+  depthEnd: Uint32Array,
+  distinct: boolean,
 ): number {
   let n = 0;
   const masks = MASKS[len]!;
@@ -106,12 +108,37 @@ export function deletionHashes(
       const ms = masks[d]!;
       for (let i = 0; i < ms.length; i++) {
         const h = hashMasked(canon, len, ms[i]!);
-        if (!seenBefore(out, n, h)) out[n++] = h;
+        if (!distinct || !seenBefore(out, n, h)) out[n++] = h;
       }
     }
-    if (depthEnd) depthEnd[d] = n;
+    depthEnd[d] = n;
   }
   return n;
+}
+
+/**
+ * Which pairs of deletion depths (read i, entry j) can join a read and an entry within
+ * `maxDistance`: the canonical edit script behind a weighted alignment has `a` unrelated
+ * substitutions (EDIT_COST each, one deletion on each side) and indels (at least
+ * MIN_STRUCTURAL_COST each, one deletion on their side). Bit `i * 4 + j` is set when some
+ * `a` fits. Pruning the other pairs keeps recall and drops most candidates of deep lists.
+ */
+export function feasiblePairs(maxDistance: number): number {
+  let bits = 0;
+  for (let i = 0; i <= MAX_DEPTH; i++) {
+    for (let j = 0; j <= MAX_DEPTH; j++) {
+      for (let a = 0; a <= Math.min(i, j); a++) {
+        if (a * EDIT_COST + (i + j - 2 * a) * MIN_STRUCTURAL_COST <= maxDistance + 1e-9) bits |= 1 << (i * 4 + j);
+      }
+    }
+  }
+  return bits;
+}
+
+/** Postings carry the entry number and, in the top two bits, the entry-side deletion depth. */
+export const POSTING_ID_MASK = 0x3fffffff;
+export function posting(id: number, depth: number): number {
+  return (id | (depth << 30)) >>> 0;
 }
 
 /** Deleting either of two equal neighbours gives the same variant: index it once. */

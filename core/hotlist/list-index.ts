@@ -6,7 +6,7 @@
  * is matched against the old list or the new one, never a mix).
  */
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
-import { canonicalInto, deletionHashes, depthFor, hashGram, hashShape, variantCount } from './keys.js';
+import { canonicalInto, deletionHashes, depthFor, hashGram, hashShape, MAX_DEPTH, posting, variantCount } from './keys.js';
 import type { ListSettings } from './list.js';
 import { isPattern, parsePattern, patternKey } from './pattern.js';
 import { PostingTable, type PostingTableData } from './table.js';
@@ -128,13 +128,14 @@ export class ListIndexBuilder {
     for (let i = 0; i < this.n; i++) if (this.lens[i]! > 0) total += variantCount(this.lens[i]!, depth);
     const table = PostingTable.allocate(total);
     const hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, depth));
+    const depthEnd = new Uint32Array(MAX_DEPTH + 1);
     const canon = new Uint8Array(MAX_PLATE_LENGTH);
     for (let id = 0; id < this.n; id++) {
       const len = this.lens[id]!;
       if (len === 0) continue;
       canonicalInto(this.plates, id * MAX_PLATE_LENGTH, len, canon);
-      const m = deletionHashes(canon, len, depth, hashes);
-      for (let k = 0; k < m; k++) table.insert(hashes[k]!, id);
+      deletionHashes(canon, len, depth, hashes, depthEnd, true);
+      for (let d = 0, k = 0; d <= depth; d++) for (; k < depthEnd[d]!; k++) table.insert(hashes[k]!, posting(id, d));
     }
     return table.data();
   }

@@ -8,7 +8,7 @@
 import { jurisdictionById, jurisdictionId } from '../plates/jurisdictions.js';
 import { MAX_PLATE_LENGTH, tryNormalizePlate } from '../plates/normalize.js';
 import { PlateDistance } from './distance.js';
-import { canonicalInto, deletionHashes, hashGram, hashShape, MAX_DEPTH, variantCount } from './keys.js';
+import { canonicalInto, deletionHashes, feasiblePairs, hashGram, hashShape, MAX_DEPTH, POSTING_ID_MASK, variantCount } from './keys.js';
 import { FLAG_COVERT, FLAG_INFORMATIONAL, type IndexSnapshot, type ListIndexData } from './list-index.js';
 import { parsePattern, PatternMatcher, type CompiledPattern } from './pattern.js';
 
@@ -56,15 +56,18 @@ interface ListView {
   readonly priorities: Uint8Array;
   readonly expires: Uint32Array;
   readonly flags: Uint8Array;
-  readonly fuzzyKeys: Uint32Array;
-  readonly fuzzyVals: Uint32Array;
-  readonly partKeys: Uint32Array;
-  readonly partVals: Uint32Array;
+  /** Posting tables as [key, value] slot pairs. */
+  readonly fuzzySlots: Uint32Array;
+  readonly partSlots: Uint32Array;
+  /** Entries of each plate length: read variants that can reach no entry length are not probed. */
+  readonly lengths: Uint32Array;
   readonly partialEntry: Uint32Array;
   readonly patterns: readonly CompiledPattern[];
   readonly shapes: Uint8Array;
   /** Stamp per entry: the entry was already verified for the current candidate. */
   readonly seen: Uint32Array;
+  /** feasiblePairs of the list's distance. */
+  readonly feasible: number;
 }
 
 export class Matcher {
@@ -114,7 +117,7 @@ export class Matcher {
     const len = plate.length;
     for (let i = 0; i < len; i++) this.readBytes[i] = plate.charCodeAt(i);
     canonicalInto(this.readBytes, 0, len, this.readCanon);
-    deletionHashes(this.readCanon, len, this.maxDepth, this.hashes, this.depthEnd);
+    deletionHashes(this.readCanon, len, this.maxDepth, this.hashes, this.depthEnd, false);
     this.text = plate;
     this.conf = conf;
     if (++this.stamp === 0xffffffff) this.resetStamps();
@@ -127,25 +130,32 @@ export class Matcher {
   }
 
   private fuzzy(v: ListView, len: number): void {
-    const keys = v.fuzzyKeys;
-    const vals = v.fuzzyVals;
-    const mask = keys.length - 1;
-    const end = this.depthEnd[v.data.depth]!;
-    const limit = v.data.settings.maxDistance;
-    for (let h = 0; h < end; h++) {
-      const hash = this.hashes[h]!;
-      for (let s = hash & mask; keys[s] !== 0; s = (s + 1) & mask) {
-        if (keys[s] !== hash) continue;
-        const id = vals[s]!;
-        if (v.seen[id] === this.stamp) continue;
-        v.seen[id] = this.stamp;
-        const eLen = v.lens[id]!;
-        if (Math.abs(eLen - len) > v.data.depth || this.expired(v, id)) continue;
-        const d = this.distance.compute(v.plates, id * MAX_PLATE_LENGTH, eLen, this.readBytes, len, limit);
-        if (d === Infinity) continue;
-        const entryPlate = String.fromCharCode(...v.plates.subarray(id * MAX_PLATE_LENGTH, id * MAX_PLATE_LENGTH + eLen));
-        this.record(v, id, entryPlate, d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
-      }
+    for (let i = 0, h = 0; i <= v.data.depth; i++) {
+      const pairs = reachable(v, (v.feasible >>> (i * 4)) & 15, len - i);
+      const end = this.depthEnd[i]!;
+      if (pairs === 0) h = end;
+      for (; h < end; h++) this.probe(v, this.hashes[h]!, pairs, len);
+    }
+  }
+
+  /** Verifies the entries posted under one read variant whose depth pairs with the read's. */
+  private probe(v: ListView, hash: number, pairs: number, len: number): void {
+    const slots = v.fuzzySlots;
+    const mask = slots.length / 2 - 1;
+    for (let s = hash & mask; slots[2 * s] !== 0; s = (s + 1) & mask) {
+      if (slots[2 * s] !== hash) continue;
+      const p = slots[2 * s + 1]!;
+      if (((pairs >>> (p >>> 30)) & 1) === 0) continue;
+      const id = p & POSTING_ID_MASK;
+      if (v.seen[id] === this.stamp) continue;
+      v.seen[id] = this.stamp;
+      const eLen = v.lens[id]!;
+      if (Math.abs(eLen - len) > v.data.depth || this.expired(v, id)) continue;
+      const limit = v.data.settings.maxDistance;
+      const d = this.distance.compute(v.plates, id * MAX_PLATE_LENGTH, eLen, this.readBytes, len, limit);
+      if (d === Infinity) continue;
+      const entryPlate = String.fromCharCode(...v.plates.subarray(id * MAX_PLATE_LENGTH, id * MAX_PLATE_LENGTH + eLen));
+      this.record(v, id, entryPlate, d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
     }
   }
 
@@ -163,11 +173,11 @@ export class Matcher {
   }
 
   private partialKey(v: ListView, len: number, hash: number): void {
-    const keys = v.partKeys;
-    const mask = keys.length - 1;
-    for (let s = hash & mask; keys[s] !== 0; s = (s + 1) & mask) {
-      if (keys[s] !== hash) continue;
-      const k = v.partVals[s]!;
+    const slots = v.partSlots;
+    const mask = slots.length / 2 - 1;
+    for (let s = hash & mask; slots[2 * s] !== 0; s = (s + 1) & mask) {
+      if (slots[2 * s] !== hash) continue;
+      const k = slots[2 * s + 1]!;
       const id = v.partialEntry[k]!;
       if (v.seen[id] === this.stamp) continue;
       v.seen[id] = this.stamp;
@@ -222,11 +232,29 @@ export class Matcher {
   }
 }
 
+/**
+ * The entry depths `j` in `pairs` whose entries could exist: a read variant of `core`
+ * characters meets entry variants of depth j only on entries of length core + j.
+ */
+function reachable(v: ListView, pairs: number, core: number): number {
+  let out = 0;
+  for (let j = 0; j < 4; j++) if ((pairs >>> j) & 1 && core + j <= MAX_PLATE_LENGTH && v.lengths[core + j]! > 0) out |= 1 << j;
+  return out;
+}
+
 function byScore(a: Match, b: Match): number {
   return b.score - a.score || b.priority - a.priority;
 }
 
+function lengthCounts(lens: Uint8Array, count: number): Uint32Array {
+  const out = new Uint32Array(MAX_PLATE_LENGTH + 1);
+  for (let i = 0; i < count; i++) out[lens[i]!]!++;
+  out[0] = 0; // partial entries
+  return out;
+}
+
 function view(d: ListIndexData): ListView {
+  const lens = new Uint8Array(d.lens);
   const offsets = new Uint32Array(d.patternOffsets);
   const bytes = new Uint8Array(d.patternBytes);
   const text = new TextDecoder().decode(bytes);
@@ -236,18 +264,18 @@ function view(d: ListIndexData): ListView {
     data: d,
     live: d.settings.status === 'live',
     plates: new Uint8Array(d.plates),
-    lens: new Uint8Array(d.lens),
+    lens,
     states: new Uint8Array(d.states),
     priorities: new Uint8Array(d.priorities),
     expires: new Uint32Array(d.expires),
     flags: new Uint8Array(d.flags),
-    fuzzyKeys: new Uint32Array(d.fuzzy.keys),
-    fuzzyVals: new Uint32Array(d.fuzzy.vals),
-    partKeys: new Uint32Array(d.partial.keys),
-    partVals: new Uint32Array(d.partial.vals),
+    fuzzySlots: new Uint32Array(d.fuzzy.slots),
+    partSlots: new Uint32Array(d.partial.slots),
+    lengths: lengthCounts(lens, d.count),
     partialEntry: new Uint32Array(d.partialEntry),
     patterns,
     shapes: new Uint8Array(d.shapes),
     seen: new Uint32Array(d.count),
+    feasible: feasiblePairs(d.settings.maxDistance),
   };
 }

@@ -4,10 +4,10 @@
  * that cannot be read is yielded as an error with its line number so the import reports it
  * and carries on with the good rows.
  */
-import { createReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse, type CsvError } from 'csv-parse';
-import { ErrHotlistFormat, isPlateSafeError } from '../errors.js';
+import { ErrHotlistFormat, ErrNotFound, isPlateSafeError } from '../errors.js';
 import { ENTRY_FIELDS } from './entry.js';
 
 export type RowFormat = 'csv' | 'jsonl';
@@ -39,7 +39,19 @@ export function checkMapping(mapping: ColumnMapping): void {
 
 export function readRows(path: string, format: RowFormat, mapping: ColumnMapping = {}): AsyncIterable<RawRow> {
   checkMapping(mapping);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    throw new ErrNotFound(`cannot read hot-list file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return format === 'csv' ? csvRows(path, mapping) : jsonlRows(path, mapping);
+}
+
+/** A file stream whose read errors end the consumer's iteration instead of the process. */
+function fileStream(path: string, into: { destroy(e: Error): void }): ReturnType<typeof createReadStream> {
+  const stream = createReadStream(path);
+  stream.on('error', (e) => into.destroy(new ErrHotlistFormat(`${path}: ${e.message}`)));
+  return stream;
 }
 
 /** Picks the canonical fields out of a record keyed by the file's column names. */
@@ -56,8 +68,7 @@ function project(record: Record<string, unknown>, mapping: ColumnMapping, lower:
 async function* csvRows(path: string, mapping: ColumnMapping): AsyncIterable<RawRow> {
   const plateColumn = (mapping.plate ?? 'plate').toLowerCase();
   const skipped: RawRow[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({
+  const parser = parse({
       bom: true,
       trim: true,
       skip_empty_lines: true,
@@ -75,8 +86,8 @@ async function* csvRows(path: string, mapping: ColumnMapping): AsyncIterable<Raw
         skipped.push({ line: Number(err?.lines ?? 0), error: `unreadable CSV: ${err?.message ?? 'malformed row'}` });
         return undefined;
       },
-    }),
-  );
+    });
+  fileStream(path, parser).pipe(parser);
   try {
     for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       while (skipped.length > 0) yield skipped.shift()!;
@@ -90,7 +101,9 @@ async function* csvRows(path: string, mapping: ColumnMapping): AsyncIterable<Raw
 }
 
 async function* jsonlRows(path: string, mapping: ColumnMapping): AsyncIterable<RawRow> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const input = createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  input.on('error', () => lines.close());
   let line = 0;
   for await (const text of lines) {
     line++;

@@ -153,7 +153,7 @@ export class HotlistStore {
     return () => this.listeners.delete(cb);
   }
 
-  importFile(path: string, opts: ImportOptions): Promise<ImportReport> {
+  async importFile(path: string, opts: ImportOptions): Promise<ImportReport> {
     return this.importRows(readRows(path, formatOf(path, opts.format), opts.mapping), opts);
   }
 
@@ -196,7 +196,26 @@ export class HotlistStore {
     const settings = parseSettings({ ...old?.settings, ...opts.settings, name: opts.list, lastImport: now });
     const gen = (old?.gen ?? 0) + 1;
     await this.listDb.put(opts.list, { ...(old ?? emptyInfo(settings)), pendingGen: gen });
+    try {
+      return await this.writeGeneration(rows, opts, settings, gen, old, started);
+    } catch (e) {
+      // Nothing was swapped: drop what was written so a retry starts from a clean generation.
+      await this.removeGeneration(opts.list, gen);
+      if (old) await this.listDb.put(opts.list, old);
+      else await this.listDb.remove(opts.list);
+      throw e;
+    }
+  }
 
+  private async writeGeneration(
+    rows: AsyncIterable<RawRow> | Iterable<RawRow>,
+    opts: ImportOptions,
+    settings: ListSettings,
+    gen: number,
+    old: ListInfo | undefined,
+    started: number,
+  ): Promise<ImportReport> {
+    const now = settings.lastImport;
     const writer = new GenerationWriter(this.env, this.entryDb, opts.list, gen);
     if (old && !opts.replace) {
       for (const { value } of this.entryDb.getRange(generationRange(opts.list, old.gen))) await writer.add(value);

@@ -7,6 +7,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
+import { registerHotlist } from './hotlist.js';
+import { registerMatch } from './match.js';
 import { registerProfile } from './profile.js';
 import { registerServe } from './serve.js';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerHotlist(program);
+  registerMatch(program);
   return program;
 }
 
