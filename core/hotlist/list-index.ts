@@ -50,15 +50,6 @@ export interface IndexSnapshot {
   readonly lists: readonly ListIndexData[];
 }
 
-export interface IndexedEntry {
-  readonly plate: string;
-  readonly stateId: number;
-  readonly priority: number;
-  readonly expires?: number | undefined;
-  readonly covert: boolean;
-  readonly informational: boolean;
-}
-
 /** Collects entries (in id order) and compiles them into a ListIndexData. */
 export class ListIndexBuilder {
   private n = 0;
@@ -85,21 +76,24 @@ export class ListIndexBuilder {
     return this.n;
   }
 
-  /** Adds the next entry; its entry number is the returned index. */
-  add(e: IndexedEntry): number {
+  /**
+   * Adds the next entry (a normalised plate or pattern, its jurisdiction id, 0 for any);
+   * its entry number is the returned index.
+   */
+  add(plate: string, stateId: number, priority: number, expires: number | undefined, covert: boolean, informational: boolean): number {
     if (this.n === this.lens.length) this.grow();
     const id = this.n++;
-    if (isPattern(e.plate)) {
-      this.patterns.push(e.plate);
+    if (isPattern(plate)) {
+      this.patterns.push(plate);
       this.patternEntry.push(id);
     } else {
-      this.lens[id] = e.plate.length;
-      for (let i = 0; i < e.plate.length; i++) this.plates[id * MAX_PLATE_LENGTH + i] = e.plate.charCodeAt(i);
+      this.lens[id] = plate.length;
+      for (let i = 0; i < plate.length; i++) this.plates[id * MAX_PLATE_LENGTH + i] = plate.charCodeAt(i);
     }
-    this.states[id] = e.stateId;
-    this.priorities[id] = e.priority;
-    this.flags[id] = (e.covert ? FLAG_COVERT : 0) | (e.informational ? FLAG_INFORMATIONAL : 0);
-    this.expires[id] = e.expires === undefined ? 0 : Math.max(1, Math.floor(e.expires / 1000));
+    this.states[id] = stateId;
+    this.priorities[id] = priority;
+    this.flags[id] = (covert ? FLAG_COVERT : 0) | (informational ? FLAG_INFORMATIONAL : 0);
+    this.expires[id] = expires === undefined ? 0 : Math.max(1, Math.floor(expires / 1000));
     return id;
   }
 

@@ -218,7 +218,9 @@ export class HotlistStore {
     const now = settings.lastImport;
     const writer = new GenerationWriter(this.env, this.entryDb, opts.list, gen);
     if (old && !opts.replace) {
-      for (const { value } of this.entryDb.getRange(generationRange(opts.list, old.gen))) await writer.add(value);
+      for (const { value } of this.entryDb.getRange(generationRange(opts.list, old.gen))) {
+        if (writer.add(value)) await writer.flush();
+      }
     }
     const admission = new RowAdmission(settings, this.profile, now);
     const rejected: RowRejection[] = [];
@@ -228,7 +230,9 @@ export class HotlistStore {
     for await (const row of rows) {
       if (++seen % BATCH === 0) opts.onProgress?.(seen);
       const verdict = row.fields ? admission.admit(row.fields) : undefined;
-      if (verdict?.ok) await writer.add(verdict.entry);
+      if (verdict?.ok) {
+        if (writer.add(verdict.entry)) await writer.flush();
+      }
       else if (verdict?.excluded) excluded++;
       else {
         rejectedCount++;
@@ -263,7 +267,9 @@ export class HotlistStore {
 
   private compileStored(name: string, gen: number, settings: ListSettings): ListIndexData {
     const builder = new ListIndexBuilder(this.infos.get(name)?.count);
-    for (const { value } of this.entryDb.getRange(generationRange(name, gen))) builder.add(indexed(value));
+    for (const { value: e } of this.entryDb.getRange(generationRange(name, gen))) {
+      builder.add(e.plate, jurisdictionId(e.state), e.priority, e.expires, e.covert, e.informational);
+    }
     return builder.build(settings, gen);
   }
 
@@ -297,10 +303,11 @@ class GenerationWriter {
     private readonly gen: number,
   ) {}
 
-  async add(entry: HotlistEntry): Promise<void> {
-    this.builder.add(indexed(entry));
+  /** Adds an entry; true when the batch is full and should be flushed. */
+  add(entry: HotlistEntry): boolean {
+    this.builder.add(entry.plate, jurisdictionId(entry.state), entry.priority, entry.expires, entry.covert, entry.informational);
     this.batch.push(entry);
-    if (this.batch.length >= BATCH) await this.flush();
+    return this.batch.length >= BATCH;
   }
 
   async flush(): Promise<void> {
@@ -313,17 +320,6 @@ class GenerationWriter {
       for (let i = 0; i < batch.length; i++) this.db.putSync([this.list, this.gen, base + i], batch[i]!);
     });
   }
-}
-
-function indexed(e: HotlistEntry) {
-  return {
-    plate: e.plate,
-    stateId: jurisdictionId(e.state),
-    priority: e.priority,
-    expires: e.expires,
-    covert: e.covert,
-    informational: e.informational,
-  };
 }
 
 function generationRange(name: string, gen: number): { start: EntryKey; end: EntryKey } {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListIndexBuilder, type IndexedEntry, type IndexSnapshot } from '../../../core/hotlist/list-index.js';
+import { ListIndexBuilder, type IndexSnapshot } from '../../../core/hotlist/list-index.js';
 import { ListSettingsSchema, type ListSettingsInput } from '../../../core/hotlist/list.js';
 import { Matcher } from '../../../core/hotlist/matcher.js';
 import { jurisdictionId } from '../../../core/plates/jurisdictions.js';
@@ -26,7 +26,9 @@ export function snapshotOf(lists: TestList[], generation = 1): IndexSnapshot {
     generation,
     lists: lists.map(({ settings, entries }) => {
       const b = new ListIndexBuilder();
-      for (const e of entries) b.add(indexed(e));
+      for (const e of entries) {
+        b.add(e.plate, jurisdictionId(e.state), e.priority ?? 50, e.expires, e.covert ?? false, e.informational ?? false);
+      }
       return b.build(ListSettingsSchema.parse(settings), 1);
     }),
   };
@@ -34,17 +36,6 @@ export function snapshotOf(lists: TestList[], generation = 1): IndexSnapshot {
 
 export function matcherOf(lists: TestList[]): Matcher {
   return new Matcher(snapshotOf(lists));
-}
-
-function indexed(e: TestEntry): IndexedEntry {
-  return {
-    plate: e.plate,
-    stateId: jurisdictionId(e.state),
-    priority: e.priority ?? 50,
-    expires: e.expires,
-    covert: e.covert ?? false,
-    informational: e.informational ?? false,
-  };
 }
 
 export function tempDir(prefix: string): string {
