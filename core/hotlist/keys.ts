@@ -66,20 +66,35 @@ export function hashMasked(canon: Uint8Array, len: number, mask: number): number
   return fmix(h);
 }
 
-/** Hash of three canonical characters at a starting offset (partial-pattern trigram key). */
-export function hashGram(canon: Uint8Array, start: number): number {
-  let h = 0x811c9dc5 ^ 0x47; // 'G' keeps gram keys apart from shape keys
+/**
+ * Hash of three canonical characters read at `start` (partial-pattern trigram key), tagged
+ * with where the trigram must sit: `gramTag(length, offset)`.
+ */
+export function hashGram(canon: Uint8Array, start: number, tag: number): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x47, 0x01000193) ^ tag; // 'G' keeps gram keys apart from shape keys
   for (let i = start; i < start + 3; i++) h = Math.imul(h ^ canon[i]!, 0x01000193);
   return fmix(h);
 }
 
-/** Hash of a fixed-length shape key: plate length, three positions and their characters. */
-export function hashShape(len: number, p0: number, p1: number, p2: number, c0: number, c1: number, c2: number): number {
-  let h = 0x811c9dc5 ^ 0x53;
-  h = Math.imul(h ^ len, 0x01000193);
-  h = Math.imul(h ^ ((p0 << 8) | c0), 0x01000193);
-  h = Math.imul(h ^ ((p1 << 8) | c1), 0x01000193);
-  h = Math.imul(h ^ ((p2 << 8) | c2), 0x01000193);
+/**
+ * Where a pattern's trigram sits: at a fixed offset of a fixed-length plate, at a fixed
+ * offset of a plate of any length (`*` after it), or anywhere (`*` before it: -1, -1).
+ */
+export function gramTag(length: number, offset: number): number {
+  return ((length + 1) << 8) | (offset + 1);
+}
+
+/** Hash of a shape key: plate length, known positions (bit mask) and their canonical characters. */
+export function hashShape(len: number, mask: number, chars: Uint8Array): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x53, 0x01000193) ^ ((len << 16) | mask); // 'S'
+  for (let i = 0; i < chars.length; i++) h = Math.imul(h ^ chars[i]!, 0x01000193);
+  return fmix(h);
+}
+
+/** The same hash over the read's canonical characters at the shape's positions. */
+export function hashReadShape(canon: Uint8Array, len: number, mask: number): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x53, 0x01000193) ^ ((len << 16) | mask);
+  for (let i = 0, m = mask; m !== 0; i++, m >>>= 1) if (m & 1) h = Math.imul(h ^ canon[i]!, 0x01000193);
   return fmix(h);
 }
 

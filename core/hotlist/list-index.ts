@@ -6,13 +6,19 @@
  * is matched against the old list or the new one, never a mix).
  */
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
-import { canonicalInto, deletionHashes, depthFor, hashGram, hashShape, MAX_DEPTH, posting, variantCount } from './keys.js';
+import { canonicalInto, deletionHashes, depthFor, gramTag, hashGram, hashShape, MAX_DEPTH, posting, variantCount } from './keys.js';
 import type { ListSettings } from './list.js';
-import { isPattern, parsePattern, patternKey } from './pattern.js';
+import { fullShape, isPattern, parsePattern, patternKey, shapeCanon } from './pattern.js';
 import { PostingTable, type PostingTableData } from './table.js';
 
 export const FLAG_COVERT = 1;
 export const FLAG_INFORMATIONAL = 2;
+/** A trigram at a fixed offset of a fixed-length pattern. */
+export const GRAM_FIXED = 1;
+/** A trigram at a fixed offset, `*` after it. */
+export const GRAM_ANCHORED = 2;
+/** A trigram after a `*`: anywhere in the plate. */
+export const GRAM_FLOATING = 4;
 
 /** Structured-cloneable: posting it to a worker shares the buffers, it copies nothing big. */
 export interface ListIndexData {
@@ -40,8 +46,11 @@ export interface ListIndexData {
   readonly partialEntry: SharedArrayBuffer;
   readonly patternOffsets: SharedArrayBuffer;
   readonly patternBytes: SharedArrayBuffer;
-  /** Fixed-length shape keys in use: 4 bytes each (length, three positions). */
+  /** Shape keys in use, one word each: length << 16 | mask of known positions. */
   readonly shapes: SharedArrayBuffer;
+  readonly shapeCount: number;
+  /** Trigram keys in use: GRAM_FIXED, GRAM_ANCHORED, GRAM_FLOATING bits. */
+  readonly gramKinds: number;
 }
 
 /** Every live list at one moment, numbered; what the store hands to matchers and workers. */
@@ -134,32 +143,43 @@ export class ListIndexBuilder {
     return table.data();
   }
 
-  private buildPartials(): Pick<ListIndexData, 'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes'> {
+  private buildPartials(): Pick<
+    ListIndexData,
+    'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes' | 'shapeCount' | 'gramKinds'
+  > {
     const p = this.patterns.length;
     const table = PostingTable.allocate(p);
-    const shapes = new Map<number, number>();
+    const shapes = new Set<number>();
+    let gramKinds = 0;
     const text = new TextEncoder().encode(this.patterns.join(''));
     const offsets = new Uint32Array(p + 1);
     for (let k = 0; k < p; k++) {
       offsets[k + 1] = offsets[k]! + this.patterns[k]!.length;
-      const key = patternKey(parsePattern(this.patterns[k]!));
+      const pattern = parsePattern(this.patterns[k]!);
+      const fallback = patternKey(pattern); // also refuses patterns too broad to index
+      const full = fullShape(pattern);
+      // Every known character in the key leaves almost no false candidates, at one probe
+      // per shape: while shapes are few, fixed-length patterns get their full shape.
+      const key =
+        full?.type === 'shape' && (shapes.has(shapeCode(full.len, full.mask)) || shapes.size < MAX_FULL_SHAPES)
+          ? full
+          : fallback;
       if (key.type === 'gram') {
-        table.insert(hashGram(key.canon, 0), k);
+        gramKinds |= key.offset < 0 ? GRAM_FLOATING : key.len < 0 ? GRAM_ANCHORED : GRAM_FIXED;
+        table.insert(hashGram(key.canon, 0, gramTag(key.len, key.offset)), k);
       } else {
-        const [p0, p1, p2] = key.pos;
-        shapes.set(key.len | (p0 << 8) | (p1 << 16) | (p2 << 24), 0);
-        table.insert(hashShape(key.len, p0, p1, p2, key.canon[0]!, key.canon[1]!, key.canon[2]!), k);
+        shapes.add(shapeCode(key.len, key.mask));
+        table.insert(hashShape(key.len, key.mask, shapeCanon(pattern, key.mask)), k);
       }
     }
-    const shapeBytes = new Uint8Array(shapes.size * 4);
-    let s = 0;
-    for (const code of shapes.keys()) for (let b = 0; b < 4; b++) shapeBytes[s++] = (code >>> (8 * b)) & 0xff;
     return {
       partial: table.data(),
       partialEntry: share(Uint32Array.from(this.patternEntry)),
       patternOffsets: share(offsets),
       patternBytes: share(text),
-      shapes: share(shapeBytes),
+      shapes: share(Uint32Array.from(shapes)),
+      shapeCount: shapes.size,
+      gramKinds,
     };
   }
 
@@ -180,6 +200,13 @@ function resize(a: Uint8Array, cap: number): Uint8Array {
   const b = new Uint8Array(cap);
   b.set(a);
   return b;
+}
+
+/** Distinct full shapes a list indexes before falling back to trigram keys (probes per read). */
+const MAX_FULL_SHAPES = 48;
+
+function shapeCode(len: number, mask: number): number {
+  return (len << 16) | mask;
 }
 
 /** Copies a typed array's bytes into a new SharedArrayBuffer (never empty, 8-byte multiple). */

@@ -8,9 +8,28 @@
 import { jurisdictionById, jurisdictionId } from '../plates/jurisdictions.js';
 import { MAX_PLATE_LENGTH, tryNormalizePlate } from '../plates/normalize.js';
 import { PlateDistance } from './distance.js';
-import { canonicalInto, deletionHashes, feasiblePairs, hashGram, hashShape, MAX_DEPTH, POSTING_ID_MASK, variantCount } from './keys.js';
-import { FLAG_COVERT, FLAG_INFORMATIONAL, type IndexSnapshot, type ListIndexData } from './list-index.js';
+import {
+  canonicalInto,
+  deletionHashes,
+  feasiblePairs,
+  gramTag,
+  hashGram,
+  hashReadShape,
+  MAX_DEPTH,
+  POSTING_ID_MASK,
+  variantCount,
+} from './keys.js';
+import {
+  FLAG_COVERT,
+  FLAG_INFORMATIONAL,
+  GRAM_ANCHORED,
+  GRAM_FIXED,
+  GRAM_FLOATING,
+  type IndexSnapshot,
+  type ListIndexData,
+} from './list-index.js';
 import { parsePattern, PatternMatcher, type CompiledPattern } from './pattern.js';
+import { home } from './table.js';
 
 export type MatchKind = 'exact' | 'fuzzy' | 'partial';
 export type StateAgreement = 'same' | 'other' | 'unknown';
@@ -63,9 +82,7 @@ interface ListView {
   readonly lengths: Uint32Array;
   readonly partialEntry: Uint32Array;
   readonly patterns: readonly CompiledPattern[];
-  readonly shapes: Uint8Array;
-  /** Stamp per entry: the entry was already verified for the current candidate. */
-  readonly seen: Uint32Array;
+  readonly shapes: Uint32Array;
   /** feasiblePairs of the list's distance. */
   readonly feasible: number;
 }
@@ -80,7 +97,11 @@ export class Matcher {
   private readonly readCanon = new Uint8Array(MAX_PLATE_LENGTH);
   private readonly hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, MAX_DEPTH));
   private readonly depthEnd = new Uint32Array(MAX_DEPTH + 1);
-  private stamp = 0;
+  /** Entries already verified for the current candidate and list (a few, so a scan beats a bitmap). */
+  private readonly verified = new Uint32Array(256);
+  private nVerified = 0;
+  /** Keeps the prefetch loads observable so they are not optimised away. */
+  touched = 0;
   // per-read state, set by match()
   private results: Match[] = [];
   private readState = 0;
@@ -120,13 +141,32 @@ export class Matcher {
     deletionHashes(this.readCanon, len, this.maxDepth, this.hashes, this.depthEnd, false);
     this.text = plate;
     this.conf = conf;
-    if (++this.stamp === 0xffffffff) this.resetStamps();
+    this.prefetch(conf);
     for (let l = 0; l < this.views.length; l++) {
       const v = this.views[l]!;
       if (!v.live || conf < v.data.settings.minConfidence) continue;
+      this.nVerified = 0;
       this.fuzzy(v, len);
       if (v.patterns.length > 0) this.partial(v, len);
     }
+  }
+
+  /**
+   * Loads the first slot of every probe the candidate will make before walking any: the
+   * loads do not depend on each other, so the processor overlaps their cache misses instead
+   * of paying for them one after another.
+   */
+  private prefetch(conf: number): void {
+    let touched = 0;
+    for (let l = 0; l < this.views.length; l++) {
+      const v = this.views[l]!;
+      if (!v.live || conf < v.data.settings.minConfidence) continue;
+      const slots = v.fuzzySlots;
+      const cap = slots.length / 2;
+      const end = this.depthEnd[v.data.depth]!;
+      for (let h = 0; h < end; h++) touched |= slots[2 * home(this.hashes[h]!, cap)]!;
+    }
+    this.touched = touched;
   }
 
   private fuzzy(v: ListView, len: number): void {
@@ -141,51 +181,59 @@ export class Matcher {
   /** Verifies the entries posted under one read variant whose depth pairs with the read's. */
   private probe(v: ListView, hash: number, pairs: number, len: number): void {
     const slots = v.fuzzySlots;
-    const mask = slots.length / 2 - 1;
-    for (let s = hash & mask; slots[2 * s] !== 0; s = (s + 1) & mask) {
+    const cap = slots.length / 2;
+    for (let s = home(hash, cap); slots[2 * s] !== 0; s = s + 1 === cap ? 0 : s + 1) {
       if (slots[2 * s] !== hash) continue;
       const p = slots[2 * s + 1]!;
       if (((pairs >>> (p >>> 30)) & 1) === 0) continue;
       const id = p & POSTING_ID_MASK;
-      if (v.seen[id] === this.stamp) continue;
-      v.seen[id] = this.stamp;
+      if (this.alreadyVerified(id)) continue;
       const eLen = v.lens[id]!;
-      if (Math.abs(eLen - len) > v.data.depth || this.expired(v, id)) continue;
+      if (Math.abs(eLen - len) > v.data.depth) continue;
       const limit = v.data.settings.maxDistance;
       const d = this.distance.compute(v.plates, id * MAX_PLATE_LENGTH, eLen, this.readBytes, len, limit);
-      if (d === Infinity) continue;
-      const entryPlate = String.fromCharCode(...v.plates.subarray(id * MAX_PLATE_LENGTH, id * MAX_PLATE_LENGTH + eLen));
-      this.record(v, id, entryPlate, d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
+      if (d === Infinity || this.expired(v, id)) continue;
+      this.record(v, id, plateText(v.plates, id * MAX_PLATE_LENGTH, eLen), d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
     }
   }
 
   private partial(v: ListView, len: number): void {
-    for (let start = 0; start + 3 <= len; start++) this.partialKey(v, len, hashGram(this.readCanon, start));
-    const shapes = v.shapes;
     const c = this.readCanon;
-    for (let s = 0; s < shapes.length; s += 4) {
-      if (shapes[s] !== len) continue;
-      const p0 = shapes[s + 1]!;
-      const p1 = shapes[s + 2]!;
-      const p2 = shapes[s + 3]!;
-      this.partialKey(v, len, hashShape(len, p0, p1, p2, c[p0]!, c[p1]!, c[p2]!));
+    const kinds = v.data.gramKinds;
+    for (let start = 0; start + 3 <= len; start++) {
+      if (kinds & GRAM_FIXED) this.partialKey(v, len, hashGram(c, start, gramTag(len, start)));
+      if (kinds & GRAM_ANCHORED) this.partialKey(v, len, hashGram(c, start, gramTag(-1, start)));
+      if (kinds & GRAM_FLOATING) this.partialKey(v, len, hashGram(c, start, gramTag(-1, -1)));
+    }
+    const shapes = v.shapes;
+    for (let s = 0; s < v.data.shapeCount; s++) {
+      const shapeLen = shapes[s]! >>> 16;
+      const mask = shapes[s]! & 0xffff;
+      // Length 0: a prefix pattern, for any read long enough to show every known position.
+      if (shapeLen === len || (shapeLen === 0 && mask < 1 << len)) this.partialKey(v, len, hashReadShape(c, shapeLen, mask));
     }
   }
 
   private partialKey(v: ListView, len: number, hash: number): void {
     const slots = v.partSlots;
-    const mask = slots.length / 2 - 1;
-    for (let s = hash & mask; slots[2 * s] !== 0; s = (s + 1) & mask) {
+    const cap = slots.length / 2;
+    for (let s = home(hash, cap); slots[2 * s] !== 0; s = s + 1 === cap ? 0 : s + 1) {
       if (slots[2 * s] !== hash) continue;
       const k = slots[2 * s + 1]!;
       const id = v.partialEntry[k]!;
-      if (v.seen[id] === this.stamp) continue;
-      v.seen[id] = this.stamp;
-      if (this.expired(v, id)) continue;
+      if (this.alreadyVerified(id)) continue;
       const cost = this.patterns.match(v.patterns[k]!, this.readBytes, len, v.data.settings.maxDistance);
-      if (cost === Infinity) continue;
+      if (cost === Infinity || this.expired(v, id)) continue;
       this.record(v, id, v.patterns[k]!.source, 'partial', cost, this.patterns.diff(), PARTIAL_FACTOR / (1 + cost));
     }
+  }
+
+  /** Marks `id` verified; true if it already was. Past 256 entries repeats are verified again (harmless). */
+  private alreadyVerified(id: number): boolean {
+    const n = this.nVerified;
+    for (let i = 0; i < n; i++) if (this.verified[i] === id) return true;
+    if (n < this.verified.length) this.verified[this.nVerified++] = id;
+    return false;
   }
 
   private expired(v: ListView, id: number): boolean {
@@ -225,11 +273,6 @@ export class Matcher {
       covert: v.data.settings.covert || (flags & FLAG_COVERT) !== 0,
     });
   }
-
-  private resetStamps(): void {
-    for (const v of this.views) v.seen.fill(0);
-    this.stamp = 1;
-  }
 }
 
 /**
@@ -240,6 +283,12 @@ function reachable(v: ListView, pairs: number, core: number): number {
   let out = 0;
   for (let j = 0; j < 4; j++) if ((pairs >>> j) & 1 && core + j <= MAX_PLATE_LENGTH && v.lengths[core + j]! > 0) out |= 1 << j;
   return out;
+}
+
+function plateText(bytes: Uint8Array, off: number, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i++) s += String.fromCharCode(bytes[off + i]!);
+  return s;
 }
 
 function byScore(a: Match, b: Match): number {
@@ -274,8 +323,7 @@ function view(d: ListIndexData): ListView {
     lengths: lengthCounts(lens, d.count),
     partialEntry: new Uint32Array(d.partialEntry),
     patterns,
-    shapes: new Uint8Array(d.shapes),
-    seen: new Uint32Array(d.count),
+    shapes: new Uint32Array(d.shapes),
     feasible: feasiblePairs(d.settings.maxDistance),
   };
 }

@@ -8,7 +8,7 @@
  */
 
 /** Share of slots used at most; linear probing stays short below it. */
-const MAX_LOAD = 0.5;
+const MAX_LOAD = 0.6;
 
 export interface PostingTableData {
   readonly slots: SharedArrayBuffer;
@@ -17,18 +17,16 @@ export interface PostingTableData {
 export class PostingTable {
   /** [key, value] pairs; key 0 marks an empty slot. */
   readonly slots: Uint32Array;
-  /** Slot count − 1 (slot counts are powers of two). */
-  readonly mask: number;
+  readonly capacity: number;
 
   constructor(data: PostingTableData) {
     this.slots = new Uint32Array(data.slots);
-    this.mask = this.slots.length / 2 - 1;
+    this.capacity = this.slots.length / 2;
   }
 
-  /** A table sized for `count` postings. */
+  /** A table sized for `count` postings (any slot count: slots are picked by `home`). */
   static allocate(count: number): PostingTable {
-    let cap = 16;
-    while (cap * MAX_LOAD < count) cap *= 2;
+    const cap = Math.max(16, Math.ceil(count / MAX_LOAD));
     return new PostingTable({ slots: new SharedArrayBuffer(cap * 8) });
   }
 
@@ -38,9 +36,17 @@ export class PostingTable {
 
   insert(hash: number, value: number): void {
     const slots = this.slots;
-    let s = hash & this.mask;
-    while (slots[2 * s] !== 0) s = (s + 1) & this.mask;
+    let s = home(hash, this.capacity);
+    while (slots[2 * s] !== 0) s = s + 1 === this.capacity ? 0 : s + 1;
     slots[2 * s] = hash;
     slots[2 * s + 1] = value;
   }
+}
+
+/**
+ * The first slot for a hash among `capacity`: the high bits of hash × capacity (Lemire's
+ * fast range), so the table need not be a power of two and stays at its load factor.
+ */
+export function home(hash: number, capacity: number): number {
+  return Math.floor((hash / 4294967296) * capacity);
 }

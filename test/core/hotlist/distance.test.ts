@@ -51,7 +51,7 @@ describe('partial patterns', () => {
   it('are keyed by a trigram, or by a fixed-length shape', () => {
     expect(patternKey(parsePattern('7ab-?123')).type).toBe('gram');
     expect(patternKey(parsePattern('ABC*')).type).toBe('gram');
-    expect(patternKey(parsePattern('5?K?7?Q'))).toMatchObject({ type: 'shape', len: 7, pos: [0, 2, 4] });
+    expect(patternKey(parsePattern('5?K?7?Q'))).toMatchObject({ type: 'shape', len: 7, mask: 0b10101 });
   });
 
   it('refuses malformed and too broad patterns with a stable code', () => {

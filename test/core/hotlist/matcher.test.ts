@@ -137,6 +137,30 @@ describe('matcher: partial entries', () => {
     expect(hit!.score).toBeLessThan(m.match({ plate: '7ABZ123' }, NOW)[0]!.score);
   });
 
+  it('indexes * before, inside and after the known characters', () => {
+    const p = matcherOf([{ settings: { name: 'p' }, entries: [{ plate: '*K7Q' }, { plate: 'A*BCD' }, { plate: 'AB?DEF*' }] }]);
+    const plates = (read: string) => p.match({ plate: read }, NOW).map((h) => h.entryPlate);
+    expect(plates('XXK7Q')).toEqual(['*K7Q']);
+    expect(plates('K7QXX')).toEqual([]);
+    expect(plates('AQQBCD')).toEqual(['A*BCD']);
+    expect(plates('ABCD')).toEqual(['A*BCD']);
+    expect(plates('ABXDEFGH')).toEqual(['AB?DEF*']);
+    expect(plates('ABXDEF')).toEqual(['AB?DEF*']);
+    expect(plates('ABXDE')).toEqual([]);
+  });
+
+  it('finds every pattern when a list has more shapes than it keys by full shape', () => {
+    const patterns: string[] = [];
+    for (let a = 0; a < 8; a++) {
+      for (let b = a + 1; b < 8; b++) {
+        for (let c = b + 1; c < 8; c++) patterns.push([...'7KLM123'.padEnd(8, '9')].map((ch, i) => (i === a || i === b || i === c ? '?' : ch)).join(''));
+      }
+    }
+    expect(patterns).toHaveLength(56); // more than the 48 full shapes a list keys
+    const p = matcherOf([{ settings: { name: 'many' }, entries: patterns.map((plate) => ({ plate })) }]);
+    expect(p.match({ plate: '7KLM1239' }, NOW)).toHaveLength(56);
+  });
+
   it('ranks a partial below an exact hit', () => {
     const both = matcherOf([
       { settings: { name: 'a' }, entries: [{ plate: '7ABZ123' }] },
