@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { z } from 'zod';
-import { ErrBadInput, ErrHotlistUnknown, ErrStorage } from '../errors.js';
+import { ErrBadInput, ErrHotlistRow, ErrHotlistUnknown, ErrStorage } from '../errors.js';
 import type { Profile } from '../policy/profile.js';
 import { jurisdictionId } from '../plates/jurisdictions.js';
 import { RowAdmission } from './admit.js';
@@ -71,6 +71,8 @@ export interface ListInfo {
   readonly rejected: number;
   /** A generation being written; removed at open if the process died before the swap. */
   readonly pendingGen?: number;
+  /** The generation a swap replaced, until its entries are removed (again at open after a crash). */
+  readonly retiredGen?: number;
 }
 
 type EntryKey = [string, number, number];
@@ -107,12 +109,11 @@ export class HotlistStore {
 
   private async load(): Promise<void> {
     for (const { key, value } of this.listDb.getRange()) {
-      let info = value;
-      if (info.pendingGen !== undefined) {
-        await this.removeGeneration(key, info.pendingGen);
-        info = { ...info, pendingGen: undefined };
-        await this.listDb.put(key, info);
+      const { pendingGen, retiredGen, ...info } = value;
+      for (const leftover of [pendingGen, retiredGen]) {
+        if (leftover !== undefined) await this.removeGeneration(key, leftover);
       }
+      if (pendingGen !== undefined || retiredGen !== undefined) await this.listDb.put(key, info);
       if (info.gen === 0) continue;
       this.infos.set(key, info);
       this.compiled.set(key, this.compileStored(key, info.gen, info.settings));
@@ -232,13 +233,15 @@ export class HotlistStore {
       const verdict = row.fields ? admission.admit(row.fields) : undefined;
       if (verdict?.ok) {
         if (writer.add(verdict.entry)) await writer.flush();
+        continue;
       }
-      else if (verdict?.excluded) excluded++;
-      else {
-        rejectedCount++;
-        if (rejected.length < MAX_REPORTED) {
-          rejected.push({ line: row.line, code: verdict?.code ?? 'PS_ERR_HOTLIST_ROW', reason: verdict?.reason ?? row.error ?? '' });
-        }
+      if (verdict?.excluded) {
+        excluded++;
+        continue;
+      }
+      rejectedCount++;
+      if (rejected.length < MAX_REPORTED) {
+        rejected.push({ line: row.line, code: verdict?.code ?? ErrHotlistRow.code, reason: verdict?.reason ?? row.error ?? '' });
       }
     }
     opts.onProgress?.(seen);
@@ -247,12 +250,16 @@ export class HotlistStore {
     const data = writer.builder.build(settings, gen);
     const info: ListInfo = { settings, gen, count: data.count, partials: data.partials, excluded, rejected: rejectedCount };
     // The swap: one LMDB transaction makes the new generation the list's, then one reference
-    // change makes it the matchers'.
-    await this.listDb.put(opts.list, info);
+    // change makes it the matchers'. The record names the retired generation until it is
+    // gone, so a crash in between cannot leave it behind.
+    await this.listDb.put(opts.list, old ? { ...info, retiredGen: old.gen } : info);
     this.infos.set(opts.list, info);
     this.compiled.set(opts.list, data);
     this.publish();
-    if (old) await this.removeGeneration(opts.list, old.gen);
+    if (old) {
+      await this.removeGeneration(opts.list, old.gen);
+      await this.listDb.put(opts.list, info);
+    }
     return {
       list: opts.list,
       generation: gen,

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
+import { open } from 'lmdb';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RawRow } from '../../../core/hotlist/rows.js';
 import { HotlistStore } from '../../../core/hotlist/store.js';
@@ -134,6 +135,29 @@ describe('hot-list persistence and replacement', () => {
     expect(again.lists().map((l) => [l.settings.name, l.count, l.partials, l.settings.maxDistance])).toEqual([['a', 2, 1, 2]]);
     expect(again.matcher().match({ plate: 'ABC123', st: 'CA' })[0]).toMatchObject({ kind: 'exact', state: 'same' });
     expect(again.matcher().match({ plate: 'XYZ789' })[0]).toMatchObject({ kind: 'partial' });
+  });
+
+  it('removes at open what a crash left: a half-written generation and a retired one', async () => {
+    const { dir, store } = await openStore();
+    await store.importFile(writeFile(dir, 'a.csv', 'plate\nKEEP01\n'), { list: 'l', settings: { maxDistance: 0 } });
+    await store.close();
+    const raw = () => {
+      const env = open({ path: join(dir, 'hotlists'), maxDbs: 4 });
+      return { env, lists: env.openDB({ name: 'lists' }), entries: env.openDB({ name: 'entries' }) };
+    };
+    let db = raw();
+    await db.entries.put(['l', 2, 0], { plate: 'HALF02', list: 'l' });
+    await db.entries.put(['l', 7, 0], { plate: 'RETIRED', list: 'l' });
+    await db.lists.put('l', { ...db.lists.get('l'), pendingGen: 2, retiredGen: 7 });
+    await db.env.close();
+    const again = (await openStore(dir)).store;
+    expect(again.matcher().match({ plate: 'KEEP01' })).toHaveLength(1);
+    expect(again.matcher().match({ plate: 'HALF02' })).toEqual([]);
+    await again.close();
+    db = raw();
+    expect([...db.entries.getKeys()]).toEqual([['l', 1, 0]]);
+    expect(db.lists.get('l')).not.toHaveProperty('pendingGen');
+    await db.env.close();
   });
 
   it('replaces a list whole, appends without --replace, and removes the old generation', async () => {
