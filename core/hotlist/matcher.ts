@@ -90,7 +90,6 @@ interface ListView {
 export class Matcher {
   readonly generation: number;
   private readonly views: ListView[];
-  private readonly maxDepth: number;
   private readonly distance = new PlateDistance();
   private readonly patterns = new PatternMatcher();
   private readonly readBytes = new Uint8Array(MAX_PLATE_LENGTH);
@@ -100,6 +99,8 @@ export class Matcher {
   /** Entries already verified for the current candidate and list (a few, so a scan beats a bitmap). */
   private readonly verified = new Uint32Array(256);
   private nVerified = 0;
+  /** planProbes: entry depths to probe per list and read depth. */
+  private readonly plan: Uint8Array;
   /** Keeps the prefetch loads observable so they are not optimised away. */
   touched = 0;
   // per-read state, set by match()
@@ -112,7 +113,7 @@ export class Matcher {
   constructor(snapshot: IndexSnapshot) {
     this.generation = snapshot.generation;
     this.views = snapshot.lists.map(view);
-    this.maxDepth = Math.max(0, ...this.views.map((v) => (v.live ? v.data.depth : 0)));
+    this.plan = new Uint8Array(this.views.length * (MAX_DEPTH + 1));
   }
 
   /** A matcher over a snapshot received from another thread: the buffers are shared, not copied. */
@@ -138,17 +139,36 @@ export class Matcher {
     const len = plate.length;
     for (let i = 0; i < len; i++) this.readBytes[i] = plate.charCodeAt(i);
     canonicalInto(this.readBytes, 0, len, this.readCanon);
-    deletionHashes(this.readCanon, len, this.maxDepth, this.hashes, this.depthEnd, false);
+    deletionHashes(this.readCanon, len, this.planProbes(conf, len), this.hashes, this.depthEnd, false);
     this.text = plate;
     this.conf = conf;
-    this.prefetch(conf);
+    this.prefetch();
     for (let l = 0; l < this.views.length; l++) {
       const v = this.views[l]!;
       if (!v.live || conf < v.data.settings.minConfidence) continue;
       this.nVerified = 0;
-      this.fuzzy(v, len);
+      this.fuzzy(v, l, len);
       if (v.patterns.length > 0) this.partial(v, len);
     }
+  }
+
+  /**
+   * For each list and read deletion depth, the entry depths worth probing (0: none; the
+   * list is skipped or no edit script within its distance reaches a length it holds).
+   * Returns the deepest read depth any list needs.
+   */
+  private planProbes(conf: number, len: number): number {
+    let deepest = 0;
+    for (let l = 0; l < this.views.length; l++) {
+      const v = this.views[l]!;
+      const skip = !v.live || conf < v.data.settings.minConfidence;
+      for (let i = 0; i <= MAX_DEPTH; i++) {
+        const pairs = skip || i > v.data.depth ? 0 : reachable(v, (v.feasible >>> (i * 4)) & 15, len - i);
+        this.plan[l * (MAX_DEPTH + 1) + i] = pairs;
+        if (pairs !== 0 && i > deepest) deepest = i;
+      }
+    }
+    return deepest;
   }
 
   /**
@@ -156,22 +176,23 @@ export class Matcher {
    * loads do not depend on each other, so the processor overlaps their cache misses instead
    * of paying for them one after another.
    */
-  private prefetch(conf: number): void {
+  private prefetch(): void {
     let touched = 0;
     for (let l = 0; l < this.views.length; l++) {
-      const v = this.views[l]!;
-      if (!v.live || conf < v.data.settings.minConfidence) continue;
-      const slots = v.fuzzySlots;
+      const slots = this.views[l]!.fuzzySlots;
       const cap = slots.length / 2;
-      const end = this.depthEnd[v.data.depth]!;
-      for (let h = 0; h < end; h++) touched |= slots[2 * home(this.hashes[h]!, cap)]!;
+      for (let i = 0, h = 0; i <= MAX_DEPTH; i++) {
+        const end = this.depthEnd[i]!;
+        if (this.plan[l * (MAX_DEPTH + 1) + i] === 0) h = end;
+        for (; h < end; h++) touched |= slots[2 * home(this.hashes[h]!, cap)]!;
+      }
     }
     this.touched = touched;
   }
 
-  private fuzzy(v: ListView, len: number): void {
+  private fuzzy(v: ListView, l: number, len: number): void {
     for (let i = 0, h = 0; i <= v.data.depth; i++) {
-      const pairs = reachable(v, (v.feasible >>> (i * 4)) & 15, len - i);
+      const pairs = this.plan[l * (MAX_DEPTH + 1) + i]!;
       const end = this.depthEnd[i]!;
       if (pairs === 0) h = end;
       for (; h < end; h++) this.probe(v, this.hashes[h]!, pairs, len);
