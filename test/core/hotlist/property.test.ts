@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PlateDistance } from '../../../core/hotlist/distance.js';
+import { parsePattern, PatternMatcher } from '../../../core/hotlist/pattern.js';
 import { confusablesOf } from '../../../core/plates/confusion.js';
 import { PlateGenerator } from '../../../fixtures/hotlists/plates.js';
 import { matcherOf } from './helpers.js';
@@ -90,6 +91,55 @@ describe('matching properties', () => {
         for (const h of m.match({ plate: read }, NOW)) expect(h.distance).toBeLessThanOrEqual(limits[h.list]!);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('partial-pattern properties', () => {
+  const pg = new PlateGenerator(77);
+  const shapes = [
+    (p: string) => pg.partial(p),
+    (p: string) => `*${p.slice(-4)}`,
+    (p: string) => `${p.slice(0, 2)}*${p.slice(-3)}`,
+    (p: string) => `${p[0]}[${p[1]}XY]${p.slice(2, 5)}?`,
+    (p: string) => [...p].map((c, i) => (i % 2 === 1 ? '?' : c)).join(''),
+  ];
+  const patterns = Array.from({ length: 250 }, (_, i) => shapes[i % shapes.length]!(pg.next().plate));
+  const partialLists = [
+    { settings: { name: 'p0', maxDistance: 0 }, entries: patterns.slice(0, 125).map((plate) => ({ plate })) },
+    { settings: { name: 'p1', maxDistance: 1 }, entries: patterns.slice(125).map((plate) => ({ plate })) },
+  ];
+  const pm = matcherOf(partialLists);
+  const verifier = new PatternMatcher();
+  const compiled = partialLists.map((l) => l.entries.map((e) => parsePattern(e.plate)));
+
+  function oracle(read: string): string[] {
+    const r = bytes(read);
+    const out: string[] = [];
+    partialLists.forEach((l, li) =>
+      compiled[li]!.forEach((p, i) => {
+        if (verifier.match(p, r, r.length, l.settings.maxDistance) !== Infinity) out.push(`${l.settings.name}:1:${i}`);
+      }),
+    );
+    return out.sort();
+  }
+
+  const fillers = fc.array(plateChars, { minLength: 3, maxLength: 3 });
+  it('finds exactly the patterns a read fits, confusions included (every pattern checked agrees)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: patterns.length - 1 }), fillers, fc.nat(), (k, fill, conf) => {
+        let f = 0;
+        const filled = patterns[k]!
+          .replace(/\[(.)[^\]]*\]/g, '$1')
+          .replace(/\?/g, () => fill[f++ % 3]!)
+          .replace(/\*/g, () => fill.slice(0, conf % 3).join(''));
+        const read = conf % 2 === 0 ? filled : g.confuse(filled, 1);
+        fc.pre(read.length <= 10);
+        const found = pm.match({ plate: read }, NOW).map((h) => h.entryId).sort();
+        expect(found).toEqual(oracle(read));
+        if (read === filled) expect(found).toContain(k < 125 ? `p0:1:${k}` : `p1:1:${k - 125}`);
+      }),
+      { numRuns: 400 },
     );
   });
 });

@@ -183,7 +183,10 @@ describe('hot-list persistence and replacement', () => {
     store.onGeneration((s) => snapshots.push(s.generation));
     const seen = new Set<string>();
     let done = false;
-    const replacing = store.importRows(rows('BB'), { list: 'l', replace: true }).finally(() => (done = true));
+    const progress: number[] = [];
+    const replacing = store
+      .importRows(rows('BB'), { list: 'l', replace: true, onProgress: (n) => progress.push(n) })
+      .finally(() => (done = true));
     let lookups = 0;
     while (!done) {
       const m = store.matcher();
@@ -195,6 +198,7 @@ describe('hot-list persistence and replacement', () => {
       await tick();
     }
     await replacing;
+    expect(progress).toEqual([10_000, 20_000, 25_000]);
     expect(lookups).toBeGreaterThan(1);
     expect([...seen].sort()).toEqual(['01', '10']);
     expect(snapshots).toHaveLength(1);
