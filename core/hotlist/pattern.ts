@@ -92,7 +92,7 @@ export function parsePattern(text: string): CompiledPattern {
  */
 export function fullShape(p: CompiledPattern): PatternKey | undefined {
   const n = p.fixedLength >= 0 ? p.fixedLength : p.prefixLength;
-  if (n < 0) return undefined;
+  if (n < 0 || n > MAX_PLATE_LENGTH) return undefined; // longer than any plate: the trigram key will do
   let mask = 0;
   for (let i = 0; i < n; i++) if (p.kinds[i] === LIT) mask |= 1 << i;
   return { type: 'shape', len: Math.max(0, p.fixedLength), mask };

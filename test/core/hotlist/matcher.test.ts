@@ -149,6 +149,11 @@ describe('matcher: partial entries', () => {
     expect(plates('ABXDE')).toEqual([]);
   });
 
+  it('accepts a prefix longer than any plate, which then matches nothing', () => {
+    const long = matcherOf([{ settings: { name: 'l' }, entries: [{ plate: 'ABCDEFGHIJKLMNOPQ*' }, { plate: 'ABC*' }] }]);
+    expect(long.match({ plate: 'ABCDEFGHIJ' }, NOW).map((h) => h.entryPlate)).toEqual(['ABC*']);
+  });
+
   it('finds every pattern when a list has more shapes than it keys by full shape', () => {
     const patterns: string[] = [];
     for (let a = 0; a < 8; a++) {
