@@ -18,6 +18,8 @@ import { jurisdictionId } from '../plates/jurisdictions.js';
 import { RowAdmission } from './admit.js';
 import type { HotlistEntry } from './entry.js';
 import { LIST_NAME, ListSettingsSchema, type ListSettings, type ListSettingsInput } from './list.js';
+import { CompiledStore } from './compiled-store.js';
+import { depthFor } from './keys.js';
 import { ListIndexBuilder, withSettings, type IndexSnapshot, type ListIndexData } from './list-index.js';
 import { Matcher } from './matcher.js';
 import { formatOf, readRows, type ColumnMapping, type RawRow, type RowFormat } from './rows.js';
@@ -89,6 +91,7 @@ export class HotlistStore {
     private readonly env: RootDatabase,
     private readonly listDb: Database<ListInfo, string>,
     private readonly entryDb: Database<HotlistEntry, EntryKey>,
+    private readonly compiledDb: CompiledStore,
     private readonly profile: Profile,
   ) {}
 
@@ -98,11 +101,17 @@ export class HotlistStore {
     let env: RootDatabase;
     try {
       mkdirSync(path, { recursive: true });
-      env = open({ path, maxDbs: 4 });
+      env = open({ path, maxDbs: 8 });
     } catch (e) {
       throw new ErrStorage(`cannot open the hot-list store in ${path}: ${(e as Error).message}`);
     }
-    const store = new HotlistStore(env, env.openDB({ name: 'lists' }), env.openDB({ name: 'entries' }), profile);
+    const store = new HotlistStore(
+      env,
+      env.openDB({ name: 'lists' }),
+      env.openDB({ name: 'entries' }),
+      new CompiledStore(env),
+      profile,
+    );
     await store.load();
     return store;
   }
@@ -116,7 +125,8 @@ export class HotlistStore {
       if (pendingGen !== undefined || retiredGen !== undefined) await this.listDb.put(key, info);
       if (info.gen === 0) continue;
       this.infos.set(key, info);
-      this.compiled.set(key, this.compileStored(key, info.gen, info.settings));
+      const stored = this.compiledDb.load(key, info.gen, info.settings, depthFor(info.settings.maxDistance));
+      this.compiled.set(key, stored ?? (await this.compileAndSave(key, info.gen, info.settings)));
     }
     this.publish();
   }
@@ -171,7 +181,7 @@ export class HotlistStore {
       const info = this.list(name);
       const settings = parseSettings({ ...info.settings, ...patch, name });
       const data =
-        withSettings(this.compiled.get(name)!, settings) ?? this.compileStored(name, info.gen, settings);
+        withSettings(this.compiled.get(name)!, settings) ?? (await this.compileAndSave(name, info.gen, settings));
       const next = { ...info, settings };
       await this.listDb.put(name, next);
       this.infos.set(name, next);
@@ -256,6 +266,7 @@ export class HotlistStore {
     this.infos.set(opts.list, info);
     this.compiled.set(opts.list, data);
     this.publish();
+    await this.compiledDb.save(opts.list, data);
     if (old) {
       await this.removeGeneration(opts.list, old.gen);
       await this.listDb.put(opts.list, info);
@@ -272,12 +283,16 @@ export class HotlistStore {
     };
   }
 
-  private compileStored(name: string, gen: number, settings: ListSettings): ListIndexData {
+  /** Compiles a stored generation from its entries, and keeps the result for the next open. */
+  private async compileAndSave(name: string, gen: number, settings: ListSettings): Promise<ListIndexData> {
     const builder = new ListIndexBuilder(this.infos.get(name)?.count);
     for (const { value: e } of this.entryDb.getRange(generationRange(name, gen))) {
       builder.add(e.plate, jurisdictionId(e.state), e.priority, e.expires, e.covert, e.informational);
     }
-    return builder.build(settings, gen);
+    const data = builder.build(settings, gen);
+    await this.compiledDb.remove(name, gen);
+    await this.compiledDb.save(name, data);
+    return data;
   }
 
   private publish(): void {
@@ -286,6 +301,7 @@ export class HotlistStore {
   }
 
   private async removeGeneration(name: string, gen: number): Promise<void> {
+    await this.compiledDb.remove(name, gen);
     for (;;) {
       const keys = [...this.entryDb.getKeys({ ...generationRange(name, gen), limit: BATCH })];
       if (keys.length === 0) return;

@@ -137,6 +137,31 @@ describe('hot-list persistence and replacement', () => {
     expect(again.matcher().match({ plate: 'XYZ789' })[0]).toMatchObject({ kind: 'partial' });
   });
 
+  it('reopens from the stored compiled index, and compiles from the entries when it is missing', async () => {
+    const { dir, store } = await openStore();
+    await store.importFile(writeFile(dir, 'a.csv', 'plate\nABC123\nXY?789\n'), { list: 'a' });
+    await store.close();
+    const compiledKeys = () => {
+      const env = open({ path: join(dir, 'hotlists'), maxDbs: 8 });
+      const db = env.openDB({ name: 'compiled', encoding: 'binary' });
+      return { env, db, keys: [...db.getKeys()].map((k) => (k as unknown[]).join(':')) };
+    };
+    let raw = compiledKeys();
+    expect(raw.keys).toContain('a:1:meta');
+    expect(raw.keys).toContain('a:1:fuzzy');
+    await raw.db.remove(['a', 1, 'meta']);
+    await raw.env.close();
+    let again = (await openStore(dir)).store; // no complete stored index: compiled from the entries
+    expect(again.matcher().match({ plate: 'ABC123' })).toHaveLength(1);
+    await again.close();
+    raw = compiledKeys();
+    expect(raw.keys).toContain('a:1:meta'); // …and stored again
+    await raw.env.close();
+    again = (await openStore(dir)).store;
+    expect(again.matcher().match({ plate: 'XYZ789' })[0]).toMatchObject({ kind: 'partial' });
+    expect(again.matcher().match({ plate: 'A8C123' })[0]).toMatchObject({ kind: 'fuzzy' });
+  });
+
   it('removes at open what a crash left: a half-written generation and a retired one', async () => {
     const { dir, store } = await openStore();
     await store.importFile(writeFile(dir, 'a.csv', 'plate\nKEEP01\n'), { list: 'l', settings: { maxDistance: 0 } });
