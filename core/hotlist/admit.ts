@@ -30,9 +30,10 @@ export class RowAdmission {
   }
 
   admit(fields: Record<string, unknown>): Admission {
-    const parsed = HotlistEntrySchema.safeParse({ ...fields, list: this.settings.name });
+    fields.list = this.settings.name;
+    const parsed = HotlistEntrySchema.safeParse(fields);
     if (!parsed.success) return reject(describe(parsed.error));
-    const entry: HotlistEntry = { ...parsed.data, created: parsed.data.created ?? this.now };
+    const entry = compact(parsed.data, this.now);
     // POLICY R4: entries from feed files the profile excludes are dropped and counted.
     if (entry.source !== undefined && this.excluded.has(entry.source.toUpperCase())) return { ok: false, excluded: true };
     if (this.settings.kind === 'manual') return this.manual(entry);
@@ -50,6 +51,17 @@ export class RowAdmission {
     }
     return { ok: true, entry };
   }
+}
+
+/** The entry without absent fields (smaller records on disk), stamped with its creation time. */
+function compact(data: Omit<HotlistEntry, 'created'> & { created?: number | undefined }, now: number): HotlistEntry {
+  const out: Record<string, unknown> = {};
+  for (const k in data) {
+    const v = data[k as keyof typeof data];
+    if (v !== undefined) out[k] = v;
+  }
+  out.created ??= now;
+  return out as HotlistEntry;
 }
 
 function reject(reason: string): Admission {

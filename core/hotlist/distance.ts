@@ -86,7 +86,10 @@ export class PlateDistance {
       out.push(Math.min(j, this.rLen - 1));
       i--;
     }
-    return dedupeAscending(out);
+    // The walk went from the end: positions come out descending, repeats adjacent.
+    const asc: number[] = [];
+    for (let k = out.length - 1; k >= 0; k--) if (out[k]! >= 0 && asc[asc.length - 1] !== out[k]) asc.push(out[k]!);
+    return asc;
   }
 }
 
@@ -97,9 +100,4 @@ function indelCosts(s: Uint8Array, off: number, len: number, out: Float64Array):
     const doubled = (i > 0 && s[off + i - 1] === c) || (i + 1 < len && s[off + i + 1] === c);
     out[i] = doubled ? DOUBLED_COST : EDIT_COST;
   }
-}
-
-function dedupeAscending(a: number[]): number[] {
-  a.sort((x, y) => x - y);
-  return a.filter((v, k) => v >= 0 && (k === 0 || a[k - 1] !== v));
 }

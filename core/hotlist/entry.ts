@@ -34,10 +34,6 @@ const REASON_ALIASES: Record<string, Reason> = {
   protection_order: 'protective_order',
 };
 
-/** Feed cells: trimmed, and an empty cell means "not given". */
-const cell = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : (v ?? undefined)), schema);
-
 /** Milliseconds since the epoch from a number, a numeric string or an ISO date. */
 const instant = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
@@ -77,22 +73,23 @@ const reason = z
   .transform((v) => REASON_ALIASES[v] ?? v)
   .pipe(z.enum(REASONS));
 
+/** Feed rows arrive trimmed, empty cells absent (rows.ts); numbers and dates may be strings. */
 export const HotlistEntrySchema = z.object({
-  plate: cell(plateOrPattern),
-  state: cell(stateCode.optional()),
+  plate: plateOrPattern,
+  state: stateCode.optional(),
   list: z.string().min(1),
-  source: cell(z.string().max(64).optional()),
-  reason: cell(reason.default('other')),
-  priority: cell(z.coerce.number().int().min(0).max(100).default(50)),
-  case: cell(z.string().max(64).optional()),
-  entered_by: cell(z.string().max(120).optional()),
-  phone: cell(z.string().max(40).optional()),
-  synopsis: cell(z.string().max(500).optional()),
-  created: cell(instant.optional()),
-  expires: cell(instant.optional()),
-  approved_by: cell(z.string().max(120).optional()),
-  covert: cell(flag.default(false)),
-  informational: cell(flag.default(false)),
+  source: z.string().max(64).optional(),
+  reason: reason.default('other'),
+  priority: z.coerce.number().int().min(0).max(100).default(50),
+  case: z.string().max(64).optional(),
+  entered_by: z.string().max(120).optional(),
+  phone: z.string().max(40).optional(),
+  synopsis: z.string().max(500).optional(),
+  created: instant.optional(),
+  expires: instant.optional(),
+  approved_by: z.string().max(120).optional(),
+  covert: flag.default(false),
+  informational: flag.default(false),
 });
 
 export type HotlistEntry = z.infer<typeof HotlistEntrySchema> & { created: number };

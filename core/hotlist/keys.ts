@@ -5,7 +5,7 @@
  * through deletion neighbourhoods (SymSpell): two canonical strings within Levenshtein
  * distance k share a string obtained from each by at most k deletions.
  */
-import { canonicalCode, MIN_STRUCTURAL_COST } from '../plates/confusion.js';
+import { canonicalCode, EDIT_COST, MIN_STRUCTURAL_COST } from '../plates/confusion.js';
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
 
 /** Deepest neighbourhood any list may ask for: maxDistance is capped at 2. */
@@ -66,20 +66,35 @@ export function hashMasked(canon: Uint8Array, len: number, mask: number): number
   return fmix(h);
 }
 
-/** Hash of three canonical characters at a starting offset (partial-pattern trigram key). */
-export function hashGram(canon: Uint8Array, start: number): number {
-  let h = 0x811c9dc5 ^ 0x47; // 'G' keeps gram keys apart from shape keys
+/**
+ * Hash of three canonical characters read at `start` (partial-pattern trigram key), tagged
+ * with where the trigram must sit: `gramTag(length, offset)`.
+ */
+export function hashGram(canon: Uint8Array, start: number, tag: number): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x47, 0x01000193) ^ tag; // 'G' keeps gram keys apart from shape keys
   for (let i = start; i < start + 3; i++) h = Math.imul(h ^ canon[i]!, 0x01000193);
   return fmix(h);
 }
 
-/** Hash of a fixed-length shape key: plate length, three positions and their characters. */
-export function hashShape(len: number, p0: number, p1: number, p2: number, c0: number, c1: number, c2: number): number {
-  let h = 0x811c9dc5 ^ 0x53;
-  h = Math.imul(h ^ len, 0x01000193);
-  h = Math.imul(h ^ ((p0 << 8) | c0), 0x01000193);
-  h = Math.imul(h ^ ((p1 << 8) | c1), 0x01000193);
-  h = Math.imul(h ^ ((p2 << 8) | c2), 0x01000193);
+/**
+ * Where a pattern's trigram sits: at a fixed offset of a fixed-length plate, at a fixed
+ * offset of a plate of any length (`*` after it), or anywhere (`*` before it: -1, -1).
+ */
+export function gramTag(length: number, offset: number): number {
+  return ((length + 1) << 8) | (offset + 1);
+}
+
+/** Hash of a shape key: plate length, known positions (bit mask) and their canonical characters. */
+export function hashShape(len: number, mask: number, chars: Uint8Array): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x53, 0x01000193) ^ ((len << 16) | mask); // 'S'
+  for (let i = 0; i < chars.length; i++) h = Math.imul(h ^ chars[i]!, 0x01000193);
+  return fmix(h);
+}
+
+/** The same hash over the read's canonical characters at the shape's positions. */
+export function hashReadShape(canon: Uint8Array, len: number, mask: number): number {
+  let h = Math.imul(0x811c9dc5 ^ 0x53, 0x01000193) ^ ((len << 16) | mask);
+  for (let i = 0, m = mask; m !== 0; i++, m >>>= 1) if (m & 1) h = Math.imul(h ^ canon[i]!, 0x01000193);
   return fmix(h);
 }
 
@@ -89,15 +104,17 @@ export function canonicalInto(src: Uint8Array, off: number, len: number, out: Ui
 }
 
 /**
- * Writes the distinct deletion-variant hashes of a canonical plate to `out` (depth 0 first),
- * and the end offset of each depth to `depthEnd`. Returns how many were written.
+ * Writes the deletion-variant hashes of a canonical plate to `out` (depth 0 first) and the
+ * end offset of each depth to `depthEnd`; returns how many were written. With `distinct`,
+ * a variant reached twice is written once (the index side; a read only probes it twice).
  */
 export function deletionHashes(
   canon: Uint8Array,
   len: number,
   depth: number,
   out: Uint32Array,
-  depthEnd?: Uint32Array,
+  depthEnd: Uint32Array,
+  distinct: boolean,
 ): number {
   let n = 0;
   const masks = MASKS[len]!;
@@ -106,12 +123,37 @@ export function deletionHashes(
       const ms = masks[d]!;
       for (let i = 0; i < ms.length; i++) {
         const h = hashMasked(canon, len, ms[i]!);
-        if (!seenBefore(out, n, h)) out[n++] = h;
+        if (!distinct || !seenBefore(out, n, h)) out[n++] = h;
       }
     }
-    if (depthEnd) depthEnd[d] = n;
+    depthEnd[d] = n;
   }
   return n;
+}
+
+/**
+ * Which pairs of deletion depths (read i, entry j) can join a read and an entry within
+ * `maxDistance`: the canonical edit script behind a weighted alignment has `a` unrelated
+ * substitutions (EDIT_COST each, one deletion on each side) and indels (at least
+ * MIN_STRUCTURAL_COST each, one deletion on their side). Bit `i * 4 + j` is set when some
+ * `a` fits. Pruning the other pairs keeps recall and drops most candidates of deep lists.
+ */
+export function feasiblePairs(maxDistance: number): number {
+  let bits = 0;
+  for (let i = 0; i <= MAX_DEPTH; i++) {
+    for (let j = 0; j <= MAX_DEPTH; j++) {
+      for (let a = 0; a <= Math.min(i, j); a++) {
+        if (a * EDIT_COST + (i + j - 2 * a) * MIN_STRUCTURAL_COST <= maxDistance + 1e-9) bits |= 1 << (i * 4 + j);
+      }
+    }
+  }
+  return bits;
+}
+
+/** Postings carry the entry number and, in the top two bits, the entry-side deletion depth. */
+export const POSTING_ID_MASK = 0x3fffffff;
+export function posting(id: number, depth: number): number {
+  return (id | (depth << 30)) >>> 0;
 }
 
 /** Deleting either of two equal neighbours gives the same variant: index it once. */

@@ -6,13 +6,19 @@
  * is matched against the old list or the new one, never a mix).
  */
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
-import { canonicalInto, deletionHashes, depthFor, hashGram, hashShape, variantCount } from './keys.js';
+import { canonicalInto, deletionHashes, depthFor, gramTag, hashGram, hashShape, MAX_DEPTH, posting, variantCount } from './keys.js';
 import type { ListSettings } from './list.js';
-import { isPattern, parsePattern, patternKey } from './pattern.js';
+import { fullShape, isPattern, parsePattern, patternKey, shapeCanon } from './pattern.js';
 import { PostingTable, type PostingTableData } from './table.js';
 
 export const FLAG_COVERT = 1;
 export const FLAG_INFORMATIONAL = 2;
+/** A trigram at a fixed offset of a fixed-length pattern. */
+export const GRAM_FIXED = 1;
+/** A trigram at a fixed offset, `*` after it. */
+export const GRAM_ANCHORED = 2;
+/** A trigram after a `*`: anywhere in the plate. */
+export const GRAM_FLOATING = 4;
 
 /** Structured-cloneable: posting it to a worker shares the buffers, it copies nothing big. */
 export interface ListIndexData {
@@ -40,23 +46,17 @@ export interface ListIndexData {
   readonly partialEntry: SharedArrayBuffer;
   readonly patternOffsets: SharedArrayBuffer;
   readonly patternBytes: SharedArrayBuffer;
-  /** Fixed-length shape keys in use: 4 bytes each (length, three positions). */
+  /** Shape keys in use, one word each: length << 16 | mask of known positions. */
   readonly shapes: SharedArrayBuffer;
+  readonly shapeCount: number;
+  /** Trigram keys in use: GRAM_FIXED, GRAM_ANCHORED, GRAM_FLOATING bits. */
+  readonly gramKinds: number;
 }
 
 /** Every live list at one moment, numbered; what the store hands to matchers and workers. */
 export interface IndexSnapshot {
   readonly generation: number;
   readonly lists: readonly ListIndexData[];
-}
-
-export interface IndexedEntry {
-  readonly plate: string;
-  readonly stateId: number;
-  readonly priority: number;
-  readonly expires?: number | undefined;
-  readonly covert: boolean;
-  readonly informational: boolean;
 }
 
 /** Collects entries (in id order) and compiles them into a ListIndexData. */
@@ -85,21 +85,24 @@ export class ListIndexBuilder {
     return this.n;
   }
 
-  /** Adds the next entry; its entry number is the returned index. */
-  add(e: IndexedEntry): number {
+  /**
+   * Adds the next entry (a normalised plate or pattern, its jurisdiction id, 0 for any);
+   * its entry number is the returned index.
+   */
+  add(plate: string, stateId: number, priority: number, expires: number | undefined, covert: boolean, informational: boolean): number {
     if (this.n === this.lens.length) this.grow();
     const id = this.n++;
-    if (isPattern(e.plate)) {
-      this.patterns.push(e.plate);
+    if (isPattern(plate)) {
+      this.patterns.push(plate);
       this.patternEntry.push(id);
     } else {
-      this.lens[id] = e.plate.length;
-      for (let i = 0; i < e.plate.length; i++) this.plates[id * MAX_PLATE_LENGTH + i] = e.plate.charCodeAt(i);
+      this.lens[id] = plate.length;
+      for (let i = 0; i < plate.length; i++) this.plates[id * MAX_PLATE_LENGTH + i] = plate.charCodeAt(i);
     }
-    this.states[id] = e.stateId;
-    this.priorities[id] = e.priority;
-    this.flags[id] = (e.covert ? FLAG_COVERT : 0) | (e.informational ? FLAG_INFORMATIONAL : 0);
-    this.expires[id] = e.expires === undefined ? 0 : Math.max(1, Math.floor(e.expires / 1000));
+    this.states[id] = stateId;
+    this.priorities[id] = priority;
+    this.flags[id] = (covert ? FLAG_COVERT : 0) | (informational ? FLAG_INFORMATIONAL : 0);
+    this.expires[id] = expires === undefined ? 0 : Math.max(1, Math.floor(expires / 1000));
     return id;
   }
 
@@ -128,43 +131,55 @@ export class ListIndexBuilder {
     for (let i = 0; i < this.n; i++) if (this.lens[i]! > 0) total += variantCount(this.lens[i]!, depth);
     const table = PostingTable.allocate(total);
     const hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, depth));
+    const depthEnd = new Uint32Array(MAX_DEPTH + 1);
     const canon = new Uint8Array(MAX_PLATE_LENGTH);
     for (let id = 0; id < this.n; id++) {
       const len = this.lens[id]!;
       if (len === 0) continue;
       canonicalInto(this.plates, id * MAX_PLATE_LENGTH, len, canon);
-      const m = deletionHashes(canon, len, depth, hashes);
-      for (let k = 0; k < m; k++) table.insert(hashes[k]!, id);
+      deletionHashes(canon, len, depth, hashes, depthEnd, true);
+      for (let d = 0, k = 0; d <= depth; d++) for (; k < depthEnd[d]!; k++) table.insert(hashes[k]!, posting(id, d));
     }
     return table.data();
   }
 
-  private buildPartials(): Pick<ListIndexData, 'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes'> {
+  private buildPartials(): Pick<
+    ListIndexData,
+    'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes' | 'shapeCount' | 'gramKinds'
+  > {
     const p = this.patterns.length;
     const table = PostingTable.allocate(p);
-    const shapes = new Map<number, number>();
+    const shapes = new Set<number>();
+    let gramKinds = 0;
     const text = new TextEncoder().encode(this.patterns.join(''));
     const offsets = new Uint32Array(p + 1);
     for (let k = 0; k < p; k++) {
       offsets[k + 1] = offsets[k]! + this.patterns[k]!.length;
-      const key = patternKey(parsePattern(this.patterns[k]!));
+      const pattern = parsePattern(this.patterns[k]!);
+      const fallback = patternKey(pattern); // also refuses patterns too broad to index
+      const full = fullShape(pattern);
+      // Every known character in the key leaves almost no false candidates, at one probe
+      // per shape: while shapes are few, fixed-length patterns get their full shape.
+      const key =
+        full?.type === 'shape' && (shapes.has(shapeCode(full.len, full.mask)) || shapes.size < MAX_FULL_SHAPES)
+          ? full
+          : fallback;
       if (key.type === 'gram') {
-        table.insert(hashGram(key.canon, 0), k);
+        gramKinds |= key.offset < 0 ? GRAM_FLOATING : key.len < 0 ? GRAM_ANCHORED : GRAM_FIXED;
+        table.insert(hashGram(key.canon, 0, gramTag(key.len, key.offset)), k);
       } else {
-        const [p0, p1, p2] = key.pos;
-        shapes.set(key.len | (p0 << 8) | (p1 << 16) | (p2 << 24), 0);
-        table.insert(hashShape(key.len, p0, p1, p2, key.canon[0]!, key.canon[1]!, key.canon[2]!), k);
+        shapes.add(shapeCode(key.len, key.mask));
+        table.insert(hashShape(key.len, key.mask, shapeCanon(pattern, key.mask)), k);
       }
     }
-    const shapeBytes = new Uint8Array(shapes.size * 4);
-    let s = 0;
-    for (const code of shapes.keys()) for (let b = 0; b < 4; b++) shapeBytes[s++] = (code >>> (8 * b)) & 0xff;
     return {
       partial: table.data(),
       partialEntry: share(Uint32Array.from(this.patternEntry)),
       patternOffsets: share(offsets),
       patternBytes: share(text),
-      shapes: share(shapeBytes),
+      shapes: share(Uint32Array.from(shapes)),
+      shapeCount: shapes.size,
+      gramKinds,
     };
   }
 
@@ -185,6 +200,13 @@ function resize(a: Uint8Array, cap: number): Uint8Array {
   const b = new Uint8Array(cap);
   b.set(a);
   return b;
+}
+
+/** Distinct full shapes a list indexes before falling back to trigram keys (probes per read). */
+const MAX_FULL_SHAPES = 48;
+
+function shapeCode(len: number, mask: number): number {
+  return (len << 16) | mask;
 }
 
 /** Copies a typed array's bytes into a new SharedArrayBuffer (never empty, 8-byte multiple). */

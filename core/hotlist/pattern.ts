@@ -4,7 +4,7 @@
  * Each pattern names one index key that every plate it matches must carry, so a read looks
  * up a handful of candidates instead of looping over thousands of patterns:
  * - a canonical trigram of three consecutive literals (works across `*`), else
- * - for fixed-length patterns, a shape: the length, three literal positions and characters.
+ * - for fixed-length patterns, a shape: the length, the known positions and their characters.
  * Patterns with neither are too broad to act on and are refused.
  */
 import { ErrPatternInvalid } from '../errors.js';
@@ -25,11 +25,25 @@ export interface CompiledPattern {
   readonly chars: readonly string[];
   /** Length of every matching plate, or -1 when the pattern holds a `*`. */
   readonly fixedLength: number;
+  /** Tokens before the only `*` when it is the last token (`7ABC*`), else -1. */
+  readonly prefixLength: number;
 }
 
 export type PatternKey =
-  | { readonly type: 'gram'; readonly canon: Uint8Array }
-  | { readonly type: 'shape'; readonly len: number; readonly pos: readonly [number, number, number]; readonly canon: Uint8Array };
+  | {
+      readonly type: 'gram';
+      readonly canon: Uint8Array;
+      /** Where the trigram sits in a matching plate: -1 when a `*` comes before it. */
+      readonly offset: number;
+      /** Length of every matching plate, -1 when the pattern holds a `*`. */
+      readonly len: number;
+    }
+  | {
+      readonly type: 'shape';
+      readonly len: number;
+      /** Bit i set: token i is a known character the key takes. */
+      readonly mask: number;
+    };
 
 /** True when the text is a pattern rather than a plate. */
 export function isPattern(text: string): boolean {
@@ -62,7 +76,9 @@ export function parsePattern(text: string): CompiledPattern {
   }
   const fixed = kinds.includes(STAR) ? -1 : kinds.length;
   if (fixed > MAX_PLATE_LENGTH) invalid(text, `longer than ${MAX_PLATE_LENGTH} characters`);
-  return { source, kinds: Uint8Array.from(kinds), chars, fixedLength: fixed };
+  const stars = kinds.filter((k) => k === STAR).length;
+  const prefix = stars === 1 && kinds[kinds.length - 1] === STAR ? kinds.length - 1 : -1;
+  return { source, kinds: Uint8Array.from(kinds), chars, fixedLength: fixed, prefixLength: prefix };
 
   function push(kind: number, ch: string): void {
     kinds.push(kind);
@@ -70,21 +86,39 @@ export function parsePattern(text: string): CompiledPattern {
   }
 }
 
+/**
+ * The shape of every known character of a fixed-length pattern, or of the part before the
+ * `*` of a prefix pattern (length 0: any plate long enough) — the most selective key.
+ */
+export function fullShape(p: CompiledPattern): PatternKey | undefined {
+  const n = p.fixedLength >= 0 ? p.fixedLength : p.prefixLength;
+  if (n < 0 || n > MAX_PLATE_LENGTH) return undefined; // longer than any plate: the trigram key will do
+  let mask = 0;
+  for (let i = 0; i < n; i++) if (p.kinds[i] === LIT) mask |= 1 << i;
+  return { type: 'shape', len: Math.max(0, p.fixedLength), mask };
+}
+
+/** The canonical characters a plate must show at a shape's positions to match the pattern. */
+export function shapeCanon(p: CompiledPattern, mask: number): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < p.kinds.length; i++) if ((mask >>> i) & 1) out.push(canonicalCode(p.chars[i]!.charCodeAt(0)));
+  return Uint8Array.from(out);
+}
+
 /** The index key of a pattern, or PS_ERR_PATTERN_INVALID when it is too broad to index. */
 export function patternKey(p: CompiledPattern): PatternKey {
   const k = p.kinds;
   for (let i = 0; i + 2 < k.length; i++) {
     if (k[i] === LIT && k[i + 1] === LIT && k[i + 2] === LIT) {
-      return { type: 'gram', canon: Uint8Array.from([0, 1, 2], (o) => canonicalCode(p.chars[i + o]!.charCodeAt(0))) };
+      const canon = Uint8Array.from([0, 1, 2], (o) => canonicalCode(p.chars[i + o]!.charCodeAt(0)));
+      const offset = k.subarray(0, i).includes(STAR) ? -1 : i;
+      return { type: 'gram', canon, offset, len: p.fixedLength };
     }
   }
   if (p.fixedLength > 0) {
     const pos: number[] = [];
     for (let i = 0; i < k.length && pos.length < 3; i++) if (k[i] === LIT) pos.push(i);
-    if (pos.length === 3) {
-      const canon = Uint8Array.from(pos, (i) => canonicalCode(p.chars[i]!.charCodeAt(0)));
-      return { type: 'shape', len: p.fixedLength, pos: [pos[0]!, pos[1]!, pos[2]!], canon };
-    }
+    if (pos.length === 3) return { type: 'shape', len: p.fixedLength, mask: (1 << pos[0]!) | (1 << pos[1]!) | (1 << pos[2]!) };
   }
   return invalid(
     p.source,
@@ -108,10 +142,10 @@ export class PatternMatcher {
 
   /** Total substitution cost of the best alignment, or Infinity (no match or over `limit`). */
   match(p: CompiledPattern, read: Uint8Array, rLen: number, limit: number): number {
-    if (p.fixedLength >= 0 && p.fixedLength !== rLen) return Infinity;
     this.p = p;
     this.read = read;
     this.rLen = rLen;
+    if (p.fixedLength >= 0 || p.prefixLength >= 0) return this.positional(p, read, rLen, limit);
     const W = rLen + 1;
     const c = this.cost;
     c[0] = 0;
@@ -131,18 +165,36 @@ export class PatternMatcher {
         c[row + j] = v;
         if (v < best) best = v;
       }
-      if (best > limit + EPS && !p.kinds.includes(STAR, i)) return Infinity;
+      // Costs only grow from row to row: once a whole row is over the limit, so is the end.
+      if (best > limit + EPS) return Infinity;
     }
     const total = c[p.kinds.length * W + rLen]!;
     return total > limit + EPS ? Infinity : total;
   }
 
+  /** Without `*`, or with one at the end, token i meets read character i: no alignment to search. */
+  private positional(p: CompiledPattern, read: Uint8Array, rLen: number, limit: number): number {
+    const n = p.fixedLength >= 0 ? p.fixedLength : p.prefixLength;
+    if (p.fixedLength >= 0 ? n !== rLen : n > rLen) return Infinity;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      total += tokenCost(p.kinds[i]!, p.chars[i]!, read[i]!);
+      if (total > limit + EPS) return Infinity;
+    }
+    return total;
+  }
+
   /** Read positions where a known character was matched through a confusion. */
   diff(): number[] {
     const p = this.p!;
+    const out: number[] = [];
+    const n = p.fixedLength >= 0 ? p.fixedLength : p.prefixLength;
+    if (n >= 0) {
+      for (let i = 0; i < n; i++) if (tokenCost(p.kinds[i]!, p.chars[i]!, this.read[i]!) > 0) out.push(i);
+      return out;
+    }
     const c = this.cost;
     const W = this.rLen + 1;
-    const out: number[] = [];
     let i = p.kinds.length;
     let j = this.rLen;
     while (i > 0) {
@@ -162,6 +214,10 @@ export class PatternMatcher {
 
 function tokenCost(kind: number, chars: string, r: number): number {
   if (kind === ANY) return 0;
+  if (kind === LIT) {
+    const ch = chars.charCodeAt(0);
+    return canonicalCode(ch) === canonicalCode(r) ? substitutionCost(ch, r) : Infinity;
+  }
   const rc = canonicalCode(r);
   let best = Infinity;
   for (let k = 0; k < chars.length; k++) {

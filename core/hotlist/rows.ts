@@ -4,10 +4,10 @@
  * that cannot be read is yielded as an error with its line number so the import reports it
  * and carries on with the good rows.
  */
-import { createReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse, type CsvError } from 'csv-parse';
-import { ErrHotlistFormat, isPlateSafeError } from '../errors.js';
+import { ErrHotlistFormat, ErrNotFound } from '../errors.js';
+import { csvRecords } from './csv.js';
 import { ENTRY_FIELDS } from './entry.js';
 
 export type RowFormat = 'csv' | 'jsonl';
@@ -39,58 +39,71 @@ export function checkMapping(mapping: ColumnMapping): void {
 
 export function readRows(path: string, format: RowFormat, mapping: ColumnMapping = {}): AsyncIterable<RawRow> {
   checkMapping(mapping);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    throw new ErrNotFound(`cannot read hot-list file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return format === 'csv' ? csvRows(path, mapping) : jsonlRows(path, mapping);
 }
 
-/** Picks the canonical fields out of a record keyed by the file's column names. */
-function project(record: Record<string, unknown>, mapping: ColumnMapping, lower: boolean): Record<string, unknown> {
+
+
+/** A feed cell as the entry schema takes it: trimmed, and absent when empty. */
+function cell(v: unknown): unknown {
+  if (typeof v !== 'string') return v ?? undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+/** Picks the canonical fields out of a JSON object keyed by the file's names. */
+function project(record: Record<string, unknown>, mapping: ColumnMapping): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of ENTRY_FIELDS) {
-    const column = mapping[field] ?? field;
-    const v = record[lower ? column.toLowerCase() : column];
+    const v = cell(record[mapping[field] ?? field]);
     if (v !== undefined) out[field] = v;
   }
   return out;
 }
 
 async function* csvRows(path: string, mapping: ColumnMapping): AsyncIterable<RawRow> {
-  const plateColumn = (mapping.plate ?? 'plate').toLowerCase();
-  const skipped: RawRow[] = [];
-  const parser = createReadStream(path).pipe(
-    parse({
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      skip_records_with_error: true,
-      info: true,
-      columns: (header: string[]) => {
-        const cols = header.map((h) => h.trim().toLowerCase());
-        if (!cols.includes(plateColumn)) {
-          throw new ErrHotlistFormat(`${path}: header has no ${JSON.stringify(plateColumn)} column (found: ${cols.join(', ')})`);
-        }
-        return cols;
-      },
-      on_skip: (err: CsvError | undefined) => {
-        skipped.push({ line: Number(err?.lines ?? 0), error: `unreadable CSV: ${err?.message ?? 'malformed row'}` });
-        return undefined;
-      },
-    }),
-  );
-  try {
-    for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      while (skipped.length > 0) yield skipped.shift()!;
-      yield { line: item.info.lines, fields: project(item.record, mapping, true) };
+  let failure: Error | undefined;
+  let columns: Int32Array | undefined;
+  for await (const batch of csvRecords(path, (e) => (failure = e))) {
+    for (const rec of batch) {
+      if (!rec.values) {
+        yield { line: rec.line, error: rec.error ?? 'unreadable CSV record' };
+        continue;
+      }
+      if (!columns) {
+        columns = headerColumns(path, rec.values, mapping);
+        continue;
+      }
+      const fields: Record<string, unknown> = {};
+      for (let f = 0; f < ENTRY_FIELDS.length; f++) {
+        const v = columns[f]! < 0 ? undefined : cell(rec.values[columns[f]!]);
+        if (v !== undefined) fields[ENTRY_FIELDS[f]!] = v;
+      }
+      yield { line: rec.line, fields };
     }
-  } catch (e) {
-    if (isPlateSafeError(e)) throw e;
-    throw new ErrHotlistFormat(`${path}: ${(e as Error).message}`);
   }
-  while (skipped.length > 0) yield skipped.shift()!;
+  if (failure) throw new ErrHotlistFormat(`${path}: ${failure.message}`);
+}
+
+/** Column index of each entry field (-1 when absent); the plate column is required. */
+function headerColumns(path: string, header: string[], mapping: ColumnMapping): Int32Array {
+  const cols = header.map((h) => h.trim().toLowerCase());
+  const plate = (mapping.plate ?? 'plate').toLowerCase();
+  if (!cols.includes(plate)) {
+    throw new ErrHotlistFormat(`${path}: header has no ${JSON.stringify(plate)} column (found: ${cols.join(', ')})`);
+  }
+  return Int32Array.from(ENTRY_FIELDS, (f) => cols.indexOf((mapping[f] ?? f).toLowerCase()));
 }
 
 async function* jsonlRows(path: string, mapping: ColumnMapping): AsyncIterable<RawRow> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  const input = createReadStream(path);
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  input.on('error', () => lines.close());
   let line = 0;
   for await (const text of lines) {
     line++;
@@ -106,6 +119,6 @@ async function* jsonlRows(path: string, mapping: ColumnMapping): AsyncIterable<R
       yield { line, error: 'a JSON Lines row must be an object' };
       continue;
     }
-    yield { line, fields: project(value as Record<string, unknown>, mapping, false) };
+    yield { line, fields: project(value as Record<string, unknown>, mapping) };
   }
 }

@@ -12,12 +12,14 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { z } from 'zod';
-import { ErrBadInput, ErrHotlistUnknown, ErrStorage } from '../errors.js';
+import { ErrBadInput, ErrHotlistRow, ErrHotlistUnknown, ErrStorage } from '../errors.js';
 import type { Profile } from '../policy/profile.js';
 import { jurisdictionId } from '../plates/jurisdictions.js';
 import { RowAdmission } from './admit.js';
 import type { HotlistEntry } from './entry.js';
 import { LIST_NAME, ListSettingsSchema, type ListSettings, type ListSettingsInput } from './list.js';
+import { CompiledStore } from './compiled-store.js';
+import { depthFor } from './keys.js';
 import { ListIndexBuilder, withSettings, type IndexSnapshot, type ListIndexData } from './list-index.js';
 import { Matcher } from './matcher.js';
 import { formatOf, readRows, type ColumnMapping, type RawRow, type RowFormat } from './rows.js';
@@ -71,6 +73,8 @@ export interface ListInfo {
   readonly rejected: number;
   /** A generation being written; removed at open if the process died before the swap. */
   readonly pendingGen?: number;
+  /** The generation a swap replaced, until its entries are removed (again at open after a crash). */
+  readonly retiredGen?: number;
 }
 
 type EntryKey = [string, number, number];
@@ -87,6 +91,7 @@ export class HotlistStore {
     private readonly env: RootDatabase,
     private readonly listDb: Database<ListInfo, string>,
     private readonly entryDb: Database<HotlistEntry, EntryKey>,
+    private readonly compiledDb: CompiledStore,
     private readonly profile: Profile,
   ) {}
 
@@ -96,26 +101,32 @@ export class HotlistStore {
     let env: RootDatabase;
     try {
       mkdirSync(path, { recursive: true });
-      env = open({ path, maxDbs: 4 });
+      env = open({ path, maxDbs: 8 });
     } catch (e) {
       throw new ErrStorage(`cannot open the hot-list store in ${path}: ${(e as Error).message}`);
     }
-    const store = new HotlistStore(env, env.openDB({ name: 'lists' }), env.openDB({ name: 'entries' }), profile);
+    const store = new HotlistStore(
+      env,
+      env.openDB({ name: 'lists' }),
+      env.openDB({ name: 'entries' }),
+      new CompiledStore(env),
+      profile,
+    );
     await store.load();
     return store;
   }
 
   private async load(): Promise<void> {
     for (const { key, value } of this.listDb.getRange()) {
-      let info = value;
-      if (info.pendingGen !== undefined) {
-        await this.removeGeneration(key, info.pendingGen);
-        info = { ...info, pendingGen: undefined };
-        await this.listDb.put(key, info);
+      const { pendingGen, retiredGen, ...info } = value;
+      for (const leftover of [pendingGen, retiredGen]) {
+        if (leftover !== undefined) await this.removeGeneration(key, leftover);
       }
+      if (pendingGen !== undefined || retiredGen !== undefined) await this.listDb.put(key, info);
       if (info.gen === 0) continue;
       this.infos.set(key, info);
-      this.compiled.set(key, this.compileStored(key, info.gen, info.settings));
+      const stored = this.compiledDb.load(key, info.gen, info.settings, depthFor(info.settings.maxDistance));
+      this.compiled.set(key, stored ?? (await this.compileAndSave(key, info.gen, info.settings)));
     }
     this.publish();
   }
@@ -153,7 +164,7 @@ export class HotlistStore {
     return () => this.listeners.delete(cb);
   }
 
-  importFile(path: string, opts: ImportOptions): Promise<ImportReport> {
+  async importFile(path: string, opts: ImportOptions): Promise<ImportReport> {
     return this.importRows(readRows(path, formatOf(path, opts.format), opts.mapping), opts);
   }
 
@@ -170,7 +181,7 @@ export class HotlistStore {
       const info = this.list(name);
       const settings = parseSettings({ ...info.settings, ...patch, name });
       const data =
-        withSettings(this.compiled.get(name)!, settings) ?? this.compileStored(name, info.gen, settings);
+        withSettings(this.compiled.get(name)!, settings) ?? (await this.compileAndSave(name, info.gen, settings));
       const next = { ...info, settings };
       await this.listDb.put(name, next);
       this.infos.set(name, next);
@@ -196,10 +207,31 @@ export class HotlistStore {
     const settings = parseSettings({ ...old?.settings, ...opts.settings, name: opts.list, lastImport: now });
     const gen = (old?.gen ?? 0) + 1;
     await this.listDb.put(opts.list, { ...(old ?? emptyInfo(settings)), pendingGen: gen });
+    try {
+      return await this.writeGeneration(rows, opts, settings, gen, old, started);
+    } catch (e) {
+      // Nothing was swapped: drop what was written so a retry starts from a clean generation.
+      await this.removeGeneration(opts.list, gen);
+      if (old) await this.listDb.put(opts.list, old);
+      else await this.listDb.remove(opts.list);
+      throw e;
+    }
+  }
 
+  private async writeGeneration(
+    rows: AsyncIterable<RawRow> | Iterable<RawRow>,
+    opts: ImportOptions,
+    settings: ListSettings,
+    gen: number,
+    old: ListInfo | undefined,
+    started: number,
+  ): Promise<ImportReport> {
+    const now = settings.lastImport;
     const writer = new GenerationWriter(this.env, this.entryDb, opts.list, gen);
     if (old && !opts.replace) {
-      for (const { value } of this.entryDb.getRange(generationRange(opts.list, old.gen))) await writer.add(value);
+      for (const { value } of this.entryDb.getRange(generationRange(opts.list, old.gen))) {
+        if (writer.add(value)) await writer.flush();
+      }
     }
     const admission = new RowAdmission(settings, this.profile, now);
     const rejected: RowRejection[] = [];
@@ -209,13 +241,17 @@ export class HotlistStore {
     for await (const row of rows) {
       if (++seen % BATCH === 0) opts.onProgress?.(seen);
       const verdict = row.fields ? admission.admit(row.fields) : undefined;
-      if (verdict?.ok) await writer.add(verdict.entry);
-      else if (verdict?.excluded) excluded++;
-      else {
-        rejectedCount++;
-        if (rejected.length < MAX_REPORTED) {
-          rejected.push({ line: row.line, code: verdict?.code ?? 'PS_ERR_HOTLIST_ROW', reason: verdict?.reason ?? row.error ?? '' });
-        }
+      if (verdict?.ok) {
+        if (writer.add(verdict.entry)) await writer.flush();
+        continue;
+      }
+      if (verdict?.excluded) {
+        excluded++;
+        continue;
+      }
+      rejectedCount++;
+      if (rejected.length < MAX_REPORTED) {
+        rejected.push({ line: row.line, code: verdict?.code ?? ErrHotlistRow.code, reason: verdict?.reason ?? row.error ?? '' });
       }
     }
     opts.onProgress?.(seen);
@@ -224,12 +260,17 @@ export class HotlistStore {
     const data = writer.builder.build(settings, gen);
     const info: ListInfo = { settings, gen, count: data.count, partials: data.partials, excluded, rejected: rejectedCount };
     // The swap: one LMDB transaction makes the new generation the list's, then one reference
-    // change makes it the matchers'.
-    await this.listDb.put(opts.list, info);
+    // change makes it the matchers'. The record names the retired generation until it is
+    // gone, so a crash in between cannot leave it behind.
+    await this.listDb.put(opts.list, old ? { ...info, retiredGen: old.gen } : info);
     this.infos.set(opts.list, info);
     this.compiled.set(opts.list, data);
     this.publish();
-    if (old) await this.removeGeneration(opts.list, old.gen);
+    await this.compiledDb.save(opts.list, data);
+    if (old) {
+      await this.removeGeneration(opts.list, old.gen);
+      await this.listDb.put(opts.list, info);
+    }
     return {
       list: opts.list,
       generation: gen,
@@ -242,10 +283,16 @@ export class HotlistStore {
     };
   }
 
-  private compileStored(name: string, gen: number, settings: ListSettings): ListIndexData {
+  /** Compiles a stored generation from its entries, and keeps the result for the next open. */
+  private async compileAndSave(name: string, gen: number, settings: ListSettings): Promise<ListIndexData> {
     const builder = new ListIndexBuilder(this.infos.get(name)?.count);
-    for (const { value } of this.entryDb.getRange(generationRange(name, gen))) builder.add(indexed(value));
-    return builder.build(settings, gen);
+    for (const { value: e } of this.entryDb.getRange(generationRange(name, gen))) {
+      builder.add(e.plate, jurisdictionId(e.state), e.priority, e.expires, e.covert, e.informational);
+    }
+    const data = builder.build(settings, gen);
+    await this.compiledDb.remove(name, gen);
+    await this.compiledDb.save(name, data);
+    return data;
   }
 
   private publish(): void {
@@ -254,6 +301,7 @@ export class HotlistStore {
   }
 
   private async removeGeneration(name: string, gen: number): Promise<void> {
+    await this.compiledDb.remove(name, gen);
     for (;;) {
       const keys = [...this.entryDb.getKeys({ ...generationRange(name, gen), limit: BATCH })];
       if (keys.length === 0) return;
@@ -278,10 +326,11 @@ class GenerationWriter {
     private readonly gen: number,
   ) {}
 
-  async add(entry: HotlistEntry): Promise<void> {
-    this.builder.add(indexed(entry));
+  /** Adds an entry; true when the batch is full and should be flushed. */
+  add(entry: HotlistEntry): boolean {
+    this.builder.add(entry.plate, jurisdictionId(entry.state), entry.priority, entry.expires, entry.covert, entry.informational);
     this.batch.push(entry);
-    if (this.batch.length >= BATCH) await this.flush();
+    return this.batch.length >= BATCH;
   }
 
   async flush(): Promise<void> {
@@ -294,17 +343,6 @@ class GenerationWriter {
       for (let i = 0; i < batch.length; i++) this.db.putSync([this.list, this.gen, base + i], batch[i]!);
     });
   }
-}
-
-function indexed(e: HotlistEntry) {
-  return {
-    plate: e.plate,
-    stateId: jurisdictionId(e.state),
-    priority: e.priority,
-    expires: e.expires,
-    covert: e.covert,
-    informational: e.informational,
-  };
 }
 
 function generationRange(name: string, gen: number): { start: EntryKey; end: EntryKey } {

@@ -1,8 +1,9 @@
 /**
- * An open-addressing multimap from 32-bit key hashes to 32-bit entry numbers, in
- * SharedArrayBuffers so worker threads match against the very same memory. A key with many
- * entries occupies one slot per entry; a lookup walks the probe run and keeps the slots
- * whose key equals its hash. Hash collisions only add candidates: every candidate is
+ * An open-addressing multimap from 32-bit key hashes to 32-bit values, in one
+ * SharedArrayBuffer so worker threads match against the very same memory. Key and value sit
+ * side by side (slot `s` is words `2s` and `2s + 1`): a probe costs one cache line. A key
+ * with many values occupies one slot per value; a lookup walks the probe run and keeps the
+ * slots whose key equals its hash. Hash collisions only add candidates: every candidate is
  * verified against the plate itself.
  */
 
@@ -10,45 +11,42 @@
 const MAX_LOAD = 0.6;
 
 export interface PostingTableData {
-  readonly keys: SharedArrayBuffer;
-  readonly vals: SharedArrayBuffer;
+  readonly slots: SharedArrayBuffer;
 }
 
 export class PostingTable {
-  readonly keys: Uint32Array;
-  readonly vals: Uint32Array;
-  readonly mask: number;
+  /** [key, value] pairs; key 0 marks an empty slot. */
+  readonly slots: Uint32Array;
+  readonly capacity: number;
 
   constructor(data: PostingTableData) {
-    this.keys = new Uint32Array(data.keys);
-    this.vals = new Uint32Array(data.vals);
-    this.mask = this.keys.length - 1;
+    this.slots = new Uint32Array(data.slots);
+    this.capacity = this.slots.length / 2;
   }
 
-  /** A table sized for `count` postings. */
+  /** A table sized for `count` postings (any slot count: slots are picked by `home`). */
   static allocate(count: number): PostingTable {
-    let cap = 16;
-    while (cap * MAX_LOAD < count) cap *= 2;
-    return new PostingTable({
-      keys: new SharedArrayBuffer(cap * 4),
-      vals: new SharedArrayBuffer(cap * 4),
-    });
+    const cap = Math.max(16, Math.ceil(count / MAX_LOAD));
+    return new PostingTable({ slots: new SharedArrayBuffer(cap * 8) });
   }
 
   data(): PostingTableData {
-    return { keys: this.keys.buffer as SharedArrayBuffer, vals: this.vals.buffer as SharedArrayBuffer };
+    return { slots: this.slots.buffer as SharedArrayBuffer };
   }
 
   insert(hash: number, value: number): void {
-    const keys = this.keys;
-    let s = hash & this.mask;
-    while (keys[s] !== 0) s = (s + 1) & this.mask;
-    keys[s] = hash;
-    this.vals[s] = value;
+    const slots = this.slots;
+    let s = home(hash, this.capacity);
+    while (slots[2 * s] !== 0) s = s + 1 === this.capacity ? 0 : s + 1;
+    slots[2 * s] = hash;
+    slots[2 * s + 1] = value;
   }
+}
 
-  /** Bytes held, for the memory report. */
-  bytes(): number {
-    return this.keys.byteLength + this.vals.byteLength;
-  }
+/**
+ * The first slot for a hash among `capacity`: the high bits of hash × capacity (Lemire's
+ * fast range), so the table need not be a power of two and stays at its load factor.
+ */
+export function home(hash: number, capacity: number): number {
+  return Math.floor((hash / 4294967296) * capacity);
 }

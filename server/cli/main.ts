@@ -9,6 +9,8 @@ import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
 import { registerAgency } from './agency.js';
 import { registerAudit } from './audit.js';
+import { registerHotlist } from './hotlist.js';
+import { registerMatch } from './match.js';
 import { registerProfile } from './profile.js';
 import { registerRelease } from './release.js';
 import { registerReport } from './report.js';
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerAgency(program);
   registerRelease(program);
   registerReport(program);
+  registerHotlist(program);
+  registerMatch(program);
   return program;
 }
 
