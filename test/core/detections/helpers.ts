@@ -22,6 +22,7 @@ export class MemorySink implements AuditSink {
 export const INVESTIGATOR: AccessContext = { user: 'det.ortiz', role: 'investigator', case: '26-0142', purpose: 'criminal_investigation', from: '10.0.0.7' };
 export const CUSTODIAN: AccessContext = { user: 'rc.lee', role: 'records_custodian', case: '26-0142', purpose: 'evidence_discovery' };
 
+export const MASTER_KEY = 'test-master-key-0123456789abcdef-xyz';
 export const DAY = 86_400_000;
 /** A fixed "now" at noon UTC so partitions are predictable. */
 export const NOW = Date.UTC(2026, 10, 20, 12);
@@ -42,7 +43,7 @@ export function openStore(dir: string, over: { clock?: () => number; profile?: R
   return DetectionStore.open({
     dir,
     profile: over.profile ?? testProfile(),
-    masterKey: 'test-master-key-0123456789abcdef-xyz',
+    masterKey: MASTER_KEY,
     clock: over.clock ?? (() => NOW),
   });
 }
