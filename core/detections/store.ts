@@ -88,6 +88,7 @@ export class DetectionStore {
   private tail: Promise<unknown> = Promise.resolve();
   /** Reads older than this were purged and are never stored again. */
   private purgedBefore = -Infinity;
+  private closed = false;
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -359,7 +360,10 @@ export class DetectionStore {
     return n;
   }
 
+  /** Saves indexes and closes everything; a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.tail;
     for (const p of this.partitions.values()) {
       await p.snapshot();

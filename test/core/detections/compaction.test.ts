@@ -1,20 +1,15 @@
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import { canonicalPlate } from '../../../core/plates/confusion.js';
 import { startCompaction } from '../../../core/detections/compaction.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
 import { KeyStore } from '../../../core/detections/keystore.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './helpers.js';
 
-let cleanup = (): void => {};
-let store: DetectionStore | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  cleanup();
-});
+cleanUpAfterEach();
+let store: DetectionStore;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -48,7 +43,6 @@ const markers = Array.from({ length: 40 }, (_, i) => `Q${String.fromCharCode(75 
 describe('compaction (POLICY R7)', () => {
   it('leaves no byte of an expired marker plate anywhere under the data folder', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     let now = NOW;
     store = openStore(t.dir, { clock: () => now });
     await store.appendBatch(markers.map((m, i) => det('cam-m', i, m, NOW - 3 * DAY + i * 1000, { cands: [[`${m}7`, 0.1]], veh: { make: m } })));
@@ -86,7 +80,6 @@ describe('compaction (POLICY R7)', () => {
 
   it('keeps held detections past the purge and erases them on release', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     let now = NOW;
     store = openStore(t.dir, { clock: () => now });
     const crop = { fmt: 'png' as const, w: 2, h: 1, data: Buffer.from('QHELD-CROP-BYTES') };
@@ -117,7 +110,6 @@ describe('compaction (POLICY R7)', () => {
 
   it('keeps dedup after the last partition of a camera is purged', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     let now = NOW;
     store = openStore(t.dir, { clock: () => now });
     await store.append(det('cam-q', 41, 'ABC123', NOW - DAY));
@@ -130,7 +122,6 @@ describe('compaction (POLICY R7)', () => {
 
   it('runs on a schedule, one run at a time', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     let now = NOW;
     store = openStore(t.dir, { clock: () => now });
     await store.append(det('c', 1, 'ABC123', NOW - DAY));

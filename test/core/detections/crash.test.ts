@@ -1,19 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../core/detections/record.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir } from './helpers.js';
+import { INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './helpers.js';
 
 const writer = fileURLToPath(new URL('./crash-writer.mjs', import.meta.url));
 
-let cleanup = (): void => {};
-let store: DetectionStore | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  cleanup();
-});
+cleanUpAfterEach();
+let store: DetectionStore;
 
 /** Runs the writer until it has reported `acks` durable reads, then kills it with SIGKILL. */
 function writeThenKill(dir: string, acks: number): Promise<{ cam: string; seq: number; id: string }[]> {
@@ -40,7 +35,6 @@ function writeThenKill(dir: string, acks: number): Promise<{ cam: string; seq: n
 describe('crash safety', () => {
   it('loses no read reported durable when the writer is killed with SIGKILL, twice', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     const all: { cam: string; seq: number; id: string }[] = [];
     for (const acks of [3000, 5000]) {
       all.push(...(await writeThenKill(t.dir, acks)));
@@ -66,7 +60,6 @@ describe('crash safety', () => {
       expect(stored).toBeGreaterThanOrEqual(all.length);
       expect((await store.search({ pattern: 'C1*', limit: 1 }, INVESTIGATOR, sink)).total).toBe(cam1);
       await store.close();
-      store = undefined;
     }
     expect(all.length).toBeGreaterThanOrEqual(8000);
   });

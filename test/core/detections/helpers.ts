@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessContext, AuditEvent, AuditSink } from '../../../core/audit/sink.js';
@@ -34,18 +35,32 @@ export function testProfile(over: Partial<ProfileInput> = {}): ReturnType<typeof
   );
 }
 
-export function tempDir(): { dir: string; cleanup: () => void } {
+const opened: DetectionStore[] = [];
+const dirs: string[] = [];
+
+/** Closes every store and removes every temp folder a test of this file made. */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+}
+
+export function tempDir(): { dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ps-det-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  dirs.push(dir);
+  return { dir };
 }
 
 export function openStore(dir: string, over: { clock?: () => number; profile?: ReturnType<typeof parseProfile> } = {}): DetectionStore {
-  return DetectionStore.open({
+  const store = DetectionStore.open({
     dir,
     profile: over.profile ?? testProfile(),
     masterKey: MASTER_KEY,
     clock: over.clock ?? (() => NOW),
   });
+  opened.push(store);
+  return store;
 }
 
 export function det(cam: string, seq: number, plate: string, ts: number, extra: Partial<DetectionInput['read']> = {}): DetectionInput {

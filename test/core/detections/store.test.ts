@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './helpers.js';
 
-let cleanup = (): void => {};
-let store: DetectionStore | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  cleanup();
-});
+cleanUpAfterEach();
+let store: DetectionStore;
 
 function fresh(): { dir: string; s: DetectionStore } {
   const t = tempDir();
-  cleanup = t.cleanup;
   store = openStore(t.dir);
   return { dir: t.dir, s: store };
 }
@@ -188,7 +182,6 @@ describe('detection store: access (POLICY R2)', () => {
 
   it('accepts either under an `either` profile', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     store = openStore(t.dir, { profile: testProfile({ inquiry: { requires: 'either' } }) });
     await store.append(det('c', 1, '7ABC123', NOW));
     const sink = new MemorySink();
