@@ -7,7 +7,9 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
+import { registerCompact } from './compact.js';
 import { registerProfile } from './profile.js';
+import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 
 export function buildProgram(): Command {
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerSearch(program);
+  registerCompact(program);
   return program;
 }
 
