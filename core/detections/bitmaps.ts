@@ -1,8 +1,9 @@
 /**
- * A map of keys to roaring bitmaps of detection (or entry) numbers, with write buffering:
- * ingest pushes numbers into plain arrays and `flush()` hands each array to the native side
- * in one `addMany` call, because a native call per number would cost more than the write
- * itself at 200,000 detections a second.
+ * Roaring bitmaps of detection (or entry) numbers under small integer keys, with write
+ * buffering: ingest pushes numbers into plain arrays and `flush()` hands each array to the
+ * native side in one `addMany` call, because a native call per number would cost more than
+ * the write itself at 200,000 detections a second. The buffer is bounded: callers flush
+ * once `pendingSize` passes their limit.
  */
 import roaring from 'roaring';
 
@@ -10,18 +11,19 @@ const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
-export class BitmapMap<K extends string | number> {
-  private readonly maps = new Map<K, Bitmap>();
-  private pending = new Map<K, number[]>();
+/** Bitmaps under dense integer keys (array slots, no hashing on the hot path). */
+export class BitmapArray {
+  private readonly maps: (Bitmap | undefined)[] = [];
+  private pending: (number[] | undefined)[] = [];
+  private touched: number[] = [];
   private pendingCount = 0;
 
-  add(key: K, n: number): void {
-    let list = this.pending.get(key);
+  add(key: number, n: number): void {
+    const list = this.pending[key];
     if (list === undefined) {
-      list = [];
-      this.pending.set(key, list);
-    }
-    list.push(n);
+      this.pending[key] = [n];
+      this.touched.push(key);
+    } else list.push(n);
     this.pendingCount++;
   }
 
@@ -31,46 +33,83 @@ export class BitmapMap<K extends string | number> {
 
   flush(): void {
     if (this.pendingCount === 0) return;
-    for (const [key, list] of this.pending) {
-      let bm = this.maps.get(key);
-      if (bm === undefined) {
-        bm = new RoaringBitmap32();
-        this.maps.set(key, bm);
-      }
-      bm.addMany(list);
+    for (const key of this.touched) {
+      let bm = this.maps[key];
+      if (bm === undefined) bm = this.maps[key] = new RoaringBitmap32();
+      bm.addMany(this.pending[key]!);
     }
-    this.pending = new Map();
+    this.pending = [];
+    this.touched = [];
     this.pendingCount = 0;
   }
 
   /** The bitmap for `key` (flush first); callers must not mutate it. */
-  get(key: K): Bitmap | undefined {
-    return this.maps.get(key);
+  get(key: number): Bitmap | undefined {
+    return this.maps[key];
   }
 
   /** Union of the bitmaps of `keys` (a new bitmap, possibly empty). */
-  union(keys: readonly K[]): Bitmap {
+  union(keys: readonly number[]): Bitmap {
     const parts: Bitmap[] = [];
     for (const k of keys) {
-      const bm = this.maps.get(k);
+      const bm = this.maps[k];
       if (bm !== undefined) parts.push(bm);
     }
     return parts.length === 0 ? new RoaringBitmap32() : RoaringBitmap32.orMany(parts);
   }
 
   /** Portable serialisation of every bitmap (for the partition's index snapshot). */
-  serialize(): [K, Uint8Array][] {
+  serialize(): [number, Uint8Array][] {
     this.flush();
-    const out: [K, Uint8Array][] = [];
-    for (const [k, bm] of this.maps) {
+    const out: [number, Uint8Array][] = [];
+    this.maps.forEach((bm, k) => {
+      if (bm === undefined) return;
       bm.runOptimize();
       out.push([k, bm.serialize('portable')]);
-    }
+    });
     return out;
   }
 
-  load(entries: readonly (readonly [K, Uint8Array])[]): void {
-    for (const [k, buf] of entries) this.maps.set(k, RoaringBitmap32.deserialize(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength), 'portable'));
+  load(entries: readonly (readonly [number, Uint8Array])[]): void {
+    for (const [k, buf] of entries) this.maps[k] = RoaringBitmap32.deserialize(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength), 'portable');
+  }
+}
+
+/** Bitmaps under string keys (camera, state, vehicle terms): a name table over an array. */
+export class BitmapMap {
+  private readonly slots = new Map<string, number>();
+  private readonly names: string[] = [];
+  readonly bitmaps = new BitmapArray();
+
+  private slot(key: string): number {
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      s = this.names.length;
+      this.names.push(key);
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  add(key: string, n: number): void {
+    this.bitmaps.add(this.slot(key), n);
+  }
+
+  get(key: string): Bitmap | undefined {
+    const s = this.slots.get(key);
+    return s === undefined ? undefined : this.bitmaps.get(s);
+  }
+
+  union(keys: readonly string[]): Bitmap {
+    return this.bitmaps.union(keys.flatMap((k) => this.slots.get(k) ?? []));
+  }
+
+  serialize(): [string, Uint8Array][] {
+    return this.bitmaps.serialize().map(([s, buf]) => [this.names[s]!, buf]);
+  }
+
+  load(entries: readonly (readonly [string, Uint8Array])[]): void {
+    this.bitmaps.load(entries.map(([name, buf]) => [this.slot(name), buf] as const));
   }
 }
 

@@ -10,13 +10,16 @@
  * disk, never on mere visibility.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
-import { BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
+import { BitmapArray, BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
 import { PlateIndex } from './plate-index.js';
 import { packr } from './record.js';
 
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
+/** Index additions buffered before they go to the bitmaps (bounds memory during ingest). */
+const MAX_PENDING = 1 << 20;
 
 /** What indexing needs of one detection. */
 export interface IndexFacts {
@@ -41,7 +44,6 @@ export interface PreparedWrite {
 }
 
 export const term = {
-  cam: (n: number): string => `c${n}`,
   state: (s: string): string => `s${s.toUpperCase()}`,
   make: (s: string): string => `m${s.toLowerCase()}`,
   color: (s: string): string => `k${s.toLowerCase()}`,
@@ -54,6 +56,7 @@ interface Snapshot {
   plate: [number, Uint8Array][];
   alt: [number, Uint8Array][];
   terms: [string, Uint8Array][];
+  cams: [number, Uint8Array][];
 }
 
 /** Alternate readings of a detection worth indexing: normalised, distinct from the plate. */
@@ -80,7 +83,9 @@ export class Partition {
   private readonly snap: Database<Buffer, string>;
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
-  readonly terms = new BitmapMap<string>();
+  readonly terms = new BitmapMap();
+  /** Detections by camera number (kept apart from terms: no key string per write). */
+  readonly byCam = new BitmapArray();
   /** Capture time of each detection, ms after the partition start, by number. */
   private tsCol = new Uint32Array(1024);
   /** Numbers below this are durable and indexed. */
@@ -128,6 +133,7 @@ export class Partition {
       this.plateIndex.bitmaps.load(s.plate);
       this.altIndex.bitmaps.load(s.alt);
       this.terms.load(s.terms);
+      this.byCam.load(s.cams);
       this.growTs(s.wm);
       this.tsCol.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
       this.indexedBelow = s.wm;
@@ -197,7 +203,10 @@ export class Partition {
     await this.env.transaction(() => {
       for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
       for (const it of items) {
-        this.rec.putSync(it.num, it.record, { append: true });
+        // Append mode keeps pages full; it refuses (returns false, though typed void) a
+        // number out of order, which must never pass silently.
+        const put = this.rec.putSync(it.num, it.record, { append: true }) as unknown;
+        if (put === false) throw new ErrStorage(`detection ${it.num} written out of order`);
         if (it.images !== null) this.img.putSync(it.num, it.images, { append: true });
       }
       for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.seqs.putSync(cam, seq);
@@ -209,12 +218,21 @@ export class Partition {
       this.index(it.num, it.facts);
       if (it.num >= this.indexedBelow) this.indexedBelow = it.num + 1;
     }
+    if (this.plateIndex.bitmaps.pendingSize > MAX_PENDING) this.flushIndex();
+  }
+
+  /** Moves buffered index additions into the bitmaps. */
+  flushIndex(): void {
+    this.plateIndex.bitmaps.flush();
+    this.altIndex.bitmaps.flush();
+    this.terms.bitmaps.flush();
+    this.byCam.flush();
   }
 
   private index(num: number, f: IndexFacts): void {
     if (f.plate !== undefined) this.plateIndex.add(num, f.plate);
     for (let k = 0; k < f.alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, f.alternates[k]!);
-    this.terms.add(term.cam(f.camNo), num);
+    this.byCam.add(f.camNo, num);
     if (f.st) this.terms.add(term.state(f.st), num);
     if (f.make) this.terms.add(term.make(f.make), num);
     if (f.color) this.terms.add(term.color(f.color), num);
@@ -252,6 +270,7 @@ export class Partition {
       plate: this.plateIndex.bitmaps.serialize(),
       alt: this.altIndex.bitmaps.serialize(),
       terms: this.terms.serialize(),
+      cams: this.byCam.serialize(),
     };
     await this.snap.put('index', packr.pack(s));
     await this.env.flushed;

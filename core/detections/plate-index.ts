@@ -7,7 +7,7 @@
  */
 import { canonicalCode } from '../plates/confusion.js';
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
-import { BitmapMap, intersect, type Bitmap } from './bitmaps.js';
+import { BitmapArray, intersect, type Bitmap } from './bitmaps.js';
 import { ALPHABET_SIZE, charIndex, type CharSet, type CompiledPattern } from './pattern.js';
 
 const POS = 0;
@@ -21,7 +21,7 @@ function canonicalIndex(i: number): number {
 }
 
 export class PlateIndex {
-  readonly bitmaps = new BitmapMap<number>();
+  readonly bitmaps = new BitmapArray();
 
   /** Indexes a normalised plate (A–Z, 0–9) under entry number `entry`. */
   add(entry: number, plate: string): void {

@@ -116,12 +116,12 @@ class Plan {
       }
     }
     if (hits === null) return null;
-    p.terms.flush();
+    p.flushIndex();
     const parts: Bitmap[] = [hits];
     if (this.q.cams) {
-      const keys = this.q.cams.filter((c) => p.camNumbers.has(c)).map((c) => term.cam(p.camNumbers.get(c)!));
+      const keys = this.q.cams.flatMap((c) => p.camNumbers.get(c) ?? []);
       if (keys.length === 0) return null;
-      parts.push(p.terms.union(keys));
+      parts.push(p.byCam.union(keys));
     }
     for (const key of this.termKeys()) {
       const bm = p.terms.get(key);

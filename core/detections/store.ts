@@ -191,7 +191,7 @@ export class DetectionStore {
         this.prepare(input, i, now, groups);
       }
     }
-    const write = this.writeGroups([...groups.values()].sort((a, b) => a.part.startHour - b.part.startHour), results);
+    const write = this.writeGroups([...groups.values()], results);
     // A duplicate is reported only once the original it duplicates is durable.
     const done = duplicates ? Promise.all([write, this.tail]) : write;
     this.tail = Promise.all([this.tail, write]).catch(() => undefined);
@@ -228,20 +228,26 @@ export class DetectionStore {
     g.slots.push(slot);
   }
 
-  private async writeGroups(groups: readonly Group[], results: AppendResult[]): Promise<void> {
-    for (const g of groups) {
-      try {
-        await g.part.write(g.items, g.newCams);
-      } catch (e) {
-        // Nothing of this group is durable: let the cameras resend it.
-        for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
-        throw isPlateSafeError(e) ? e : new ErrStorage(`detection write failed: ${(e as Error).message}`);
-      }
-      for (let j = 0; j < g.items.length; j++) {
-        const it = g.items[j]!;
-        results[g.slots[j]!] = { status: 'stored', id: formatId(g.part.startHour, it.num) };
-        if (this.lastSeq(it.cam) < it.seq) this.lastSeqs.set(it.cam, it.seq);
-      }
+  /**
+   * Issues every group's transaction now, in the order its numbers were handed out, so each
+   * partition commits its numbers in ascending order (records are appended, never inserted).
+   */
+  private writeGroups(groups: readonly Group[], results: AppendResult[]): Promise<unknown> {
+    return Promise.all(groups.map((g) => this.writeGroup(g, results)));
+  }
+
+  private async writeGroup(g: Group, results: AppendResult[]): Promise<void> {
+    try {
+      await g.part.write(g.items, g.newCams);
+    } catch (e) {
+      // Nothing of this group is durable: let the cameras resend it.
+      for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
+      throw isPlateSafeError(e) ? e : new ErrStorage(`detection write failed: ${(e as Error).message}`);
+    }
+    for (let j = 0; j < g.items.length; j++) {
+      const it = g.items[j]!;
+      results[g.slots[j]!] = { status: 'stored', id: formatId(g.part.startHour, it.num) };
+      if (this.lastSeq(it.cam) < it.seq) this.lastSeqs.set(it.cam, it.seq);
     }
   }
 
