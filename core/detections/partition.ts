@@ -19,7 +19,7 @@ import { packr } from './record.js';
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
 /** Index additions buffered before they go to the bitmaps (bounds memory during ingest). */
-const MAX_PENDING = 1 << 20;
+const MAX_PENDING = 1 << 18;
 
 /** What indexing needs of one detection. */
 export interface IndexFacts {
@@ -59,8 +59,11 @@ interface Snapshot {
   cams: [number, Uint8Array][];
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Alternate readings of a detection worth indexing: normalised, distinct from the plate. */
-export function alternatesOf(plate: string | undefined, texts: readonly (string | undefined)[]): string[] {
+export function alternatesOf(plate: string | undefined, texts: readonly (string | undefined)[]): readonly string[] {
+  if (texts.length === 0) return NONE;
   const out: string[] = [];
   for (const t of texts) {
     if (t === undefined || out.length >= MAX_ALTERNATES) continue;
