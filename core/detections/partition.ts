@@ -178,10 +178,6 @@ export class Partition {
     this.tsCol[num] = off;
   }
 
-  tsOf(num: number): number {
-    return this.start + this.tsCol[num]!;
-  }
-
   tsOffsets(): Uint32Array {
     return this.tsCol;
   }

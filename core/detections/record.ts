@@ -55,8 +55,6 @@ export interface Detection {
 
 export const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
-const HOUR_MS = 3_600_000;
-
 export function formatId(startHour: number, num: number): string {
   return `${startHour.toString(36)}-${num.toString(36)}`;
 }
@@ -65,10 +63,6 @@ export function parseId(id: string): { startHour: number; num: number } {
   const m = /^([0-9a-z]{1,8})-([0-9a-z]{1,7})$/.exec(id);
   if (!m) throw new ErrNotFound(`no detection ${JSON.stringify(id)}`, { id });
   return { startHour: parseInt(m[1]!, 36), num: parseInt(m[2]!, 36) };
-}
-
-export function partitionStartMs(startHour: number): number {
-  return startHour * HOUR_MS;
 }
 
 const milli = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 1000));

@@ -130,6 +130,10 @@ export class DetectionStore {
       for (const [cam, seq] of p.lastSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
     }
     for (const [cam, seq] of this.lastSeqs) this.acceptedSeqs.set(cam, seq);
+    // A key whose partition never got its files (a crash right after sealing it) is dropped.
+    for (const name of this.keys.names()) {
+      if (name.startsWith('part:') && !this.partitions.has(Number(name.slice(5)))) this.keys.destroy(name);
+    }
   }
 
   private get widthHours(): number {

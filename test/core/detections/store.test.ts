@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import { Partition } from '../../../core/detections/partition.js';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
+import { PlateIndex } from '../../../core/detections/plate-index.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
 import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './helpers.js';
 
@@ -178,6 +180,25 @@ describe('detection store: access (POLICY R2)', () => {
     await expect(s.get('zz-0', { user: 'u1' }, sink)).rejects.toMatchObject({ code: 'PS_ERR_INQUIRY_INCOMPLETE' });
     expect(sink.events.map((e) => e.outcome)).toEqual(['PS_ERR_INQUIRY_INCOMPLETE', 'PS_ERR_INQUIRY_INCOMPLETE', 'PS_ERR_PURPOSE_NOT_PERMITTED', 'PS_ERR_INQUIRY_INCOMPLETE']);
     expect(sink.events.every((e) => e.results === undefined)).toBe(true);
+  });
+
+  it('reads nothing at all for a refused inquiry', async () => {
+    const { s } = fresh();
+    const [r] = await s.appendBatch([det('c', 1, '7ABC123', NOW)]);
+    const query = vi.spyOn(PlateIndex.prototype, 'query');
+    const record = vi.spyOn(Partition.prototype, 'record');
+    try {
+      await expect(s.search({ pattern: '7AB*' }, { user: 'u1', purpose: 'stolen_vehicle' }, new MemorySink())).rejects.toThrow();
+      await expect(s.get((r as { id: string }).id, { user: 'u1', case: '9' }, new MemorySink())).rejects.toThrow();
+      expect(query).not.toHaveBeenCalled();
+      expect(record).not.toHaveBeenCalled();
+      await s.search({ pattern: '7AB*' }, INVESTIGATOR, new MemorySink());
+      expect(query).toHaveBeenCalled();
+      expect(record).toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      record.mockRestore();
+    }
   });
 
   it('accepts either under an `either` profile', async () => {
