@@ -1,9 +1,9 @@
 /**
  * Roaring bitmaps of detection (or entry) numbers under small integer keys, with write
- * buffering: ingest pushes numbers into plain arrays and `flush()` hands each array to the
- * native side in one `addMany` call, because a native call per number would cost more than
- * the write itself at 200,000 detections a second. The buffer is bounded: callers flush
- * once `pendingSize` passes their limit.
+ * buffering: ingest records additions in typed arrays and `flush()` hands each key's
+ * numbers to the native side in one `addMany` call, because a native call per number would
+ * cost more than the write itself at 200,000 detections a second. The buffer is bounded: it
+ * flushes itself when full.
  */
 import roaring from 'roaring';
 
@@ -11,36 +11,58 @@ const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
-/** Bitmaps under dense integer keys (array slots, no hashing on the hot path). */
+/** Largest number of buffered additions per bitmap array before it flushes itself. */
+const MAX_BUFFERED = 1 << 18;
+
+/**
+ * Bitmaps under dense integer keys. Additions are buffered as (key, number) pairs in typed
+ * arrays (no allocation per addition); `flush()` groups them by key with a counting sort and
+ * hands each group to roaring as one typed-array view.
+ */
 export class BitmapArray {
   private readonly maps: (Bitmap | undefined)[] = [];
-  private pending: (number[] | undefined)[] = [];
-  private touched: number[] = [];
-  private pendingCount = 0;
+  private keys = new Uint32Array(1024);
+  private nums = new Uint32Array(1024);
+  private count = 0;
 
   add(key: number, n: number): void {
-    const list = this.pending[key];
-    if (list === undefined) {
-      this.pending[key] = [n];
-      this.touched.push(key);
-    } else list.push(n);
-    this.pendingCount++;
+    if (this.count === this.keys.length) this.grow();
+    this.keys[this.count] = key;
+    this.nums[this.count++] = n;
   }
 
-  get pendingSize(): number {
-    return this.pendingCount;
+  private grow(): void {
+    if (this.keys.length >= MAX_BUFFERED) {
+      this.flush();
+      return;
+    }
+    const keys = new Uint32Array(this.keys.length * 2);
+    const nums = new Uint32Array(this.nums.length * 2);
+    keys.set(this.keys);
+    nums.set(this.nums);
+    this.keys = keys;
+    this.nums = nums;
   }
 
   flush(): void {
-    if (this.pendingCount === 0) return;
-    for (const key of this.touched) {
-      let bm = this.maps[key];
-      if (bm === undefined) bm = this.maps[key] = new RoaringBitmap32();
-      bm.addMany(this.pending[key]!);
+    const n = this.count;
+    if (n === 0) return;
+    const keys = this.keys;
+    let maxKey = 0;
+    for (let i = 0; i < n; i++) if (keys[i]! > maxKey) maxKey = keys[i]!;
+    const starts = new Uint32Array(maxKey + 2);
+    for (let i = 0; i < n; i++) starts[keys[i]! + 1]!++;
+    for (let k = 1; k < starts.length; k++) starts[k]! += starts[k - 1]!;
+    const sorted = new Uint32Array(n);
+    const fill = starts.slice(0, maxKey + 1);
+    for (let i = 0; i < n; i++) sorted[fill[keys[i]!]!++] = this.nums[i]!;
+    for (let k = 0; k <= maxKey; k++) {
+      if (starts[k] === starts[k + 1]) continue;
+      let bm = this.maps[k];
+      if (bm === undefined) bm = this.maps[k] = new RoaringBitmap32();
+      bm.addMany(sorted.subarray(starts[k], starts[k + 1]));
     }
-    this.pending = [];
-    this.touched = [];
-    this.pendingCount = 0;
+    this.count = 0;
   }
 
   /** The bitmap for `key` (flush first); callers must not mutate it. */

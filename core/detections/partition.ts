@@ -18,8 +18,6 @@ import { packr } from './record.js';
 
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
-/** Index additions buffered before they go to the bitmaps (bounds memory during ingest). */
-const MAX_PENDING = 1 << 18;
 
 /** What indexing needs of one detection. */
 export interface IndexFacts {
@@ -98,6 +96,8 @@ export class Partition {
   private snapshotAt = 0;
   readonly camNames: string[] = [];
   readonly camNumbers = new Map<string, number>();
+  /** Cameras numbered since the last write was issued. */
+  private unsavedCams: string[] = [];
   /** Highest seq durably stored in this partition, per camera. */
   readonly lastSeqs = new Map<string, number>();
 
@@ -182,24 +182,29 @@ export class Partition {
     return this.tsCol;
   }
 
-  /** The camera's number in this partition's dictionary, and whether it is new. */
-  camNo(cam: string): { no: number; isNew: boolean } {
+  /** The camera's number in this partition's dictionary; a new one is saved by the next write. */
+  camNo(cam: string): number {
     const known = this.camNumbers.get(cam);
-    if (known !== undefined) return { no: known, isNew: false };
+    if (known !== undefined) return known;
     const no = this.camNames.length;
     this.camNames.push(cam);
     this.camNumbers.set(cam, no);
-    return { no, isNew: true };
+    this.unsavedCams.push(cam);
+    return no;
   }
 
   /**
    * Writes a batch in one transaction (with the per-camera highest seq and any new camera
    * names), waits until it is flushed to disk, then indexes it.
    */
-  async write(items: readonly PreparedWrite[], newCams: readonly string[]): Promise<void> {
+  async write(items: readonly PreparedWrite[]): Promise<void> {
+    // Writes are issued in the order numbers were handed out, so this batch's transaction
+    // commits the cameras its own items (and any earlier unsaved ones) refer to.
+    const newCams = this.unsavedCams;
+    this.unsavedCams = [];
     const batchSeqs = new Map<string, number>();
     for (const it of items) if ((batchSeqs.get(it.cam) ?? -1) < it.seq) batchSeqs.set(it.cam, it.seq);
-    await this.env.transaction(() => {
+    await this.commit(newCams, () => {
       for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
       for (const it of items) {
         // Append mode keeps pages full; it refuses (returns false, though typed void) a
@@ -217,7 +222,6 @@ export class Partition {
       this.index(it.num, it.facts);
       if (it.num >= this.indexedBelow) this.indexedBelow = it.num + 1;
     }
-    if (this.plateIndex.bitmaps.pendingSize > MAX_PENDING) this.flushIndex();
   }
 
   /** Moves buffered index additions into the bitmaps. */
@@ -226,6 +230,16 @@ export class Partition {
     this.altIndex.bitmaps.flush();
     this.terms.bitmaps.flush();
     this.byCam.flush();
+  }
+
+  /** Runs `work` in a transaction; a failed one hands its camera names to the next write. */
+  private async commit(newCams: string[], work: () => void): Promise<void> {
+    try {
+      await this.env.transaction(work);
+    } catch (e) {
+      this.unsavedCams = newCams.concat(this.unsavedCams);
+      throw e;
+    }
   }
 
   private index(num: number, f: IndexFacts): void {

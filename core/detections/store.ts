@@ -74,10 +74,10 @@ interface Group {
   readonly part: Partition;
   readonly items: PreparedWrite[];
   readonly slots: number[];
-  readonly newCams: string[];
 }
 
 const partKey = (startHour: number): string => `part:${startHour}`;
+const NO_TEXTS: (string | undefined)[] = [];
 
 export class DetectionStore {
   private readonly partitions = new Map<number, Partition>();
@@ -208,17 +208,19 @@ export class DetectionStore {
     const startHour = Math.floor(read.ts / HOUR_MS / this.widthHours) * this.widthHours;
     let g = groups.get(startHour);
     if (g === undefined) {
-      g = { part: this.partitionFor(startHour), items: [], slots: [], newCams: [] };
+      g = { part: this.partitionFor(startHour), items: [], slots: [] };
       groups.set(startHour, g);
     }
     const p = g.part;
-    const { no, isNew } = p.camNo(cam);
-    if (isNew) g.newCams.push(cam);
+    const no = p.camNo(cam);
     const plate = tryNormalizePlate(read.plate ?? ocr?.plate ?? '') ?? undefined;
-    const texts: (string | undefined)[] = [];
-    if (ocr && ocr.plate !== read.plate) texts.push(ocr.plate);
-    for (const c of read.cands ?? []) texts.push(c[0]);
-    for (const c of ocr?.cands ?? []) texts.push(c[0]);
+    let texts: (string | undefined)[] = NO_TEXTS;
+    if (ocr !== undefined || read.cands !== undefined) {
+      texts = [];
+      if (ocr && ocr.plate !== read.plate) texts.push(ocr.plate);
+      for (const c of read.cands ?? []) texts.push(c[0]);
+      for (const c of ocr?.cands ?? []) texts.push(c[0]);
+    }
     const v = read.veh;
     g.items.push({
       num: p.nextNum++,
@@ -242,7 +244,7 @@ export class DetectionStore {
 
   private async writeGroup(g: Group, results: AppendResult[]): Promise<void> {
     try {
-      await g.part.write(g.items, g.newCams);
+      await g.part.write(g.items);
     } catch (e) {
       // Nothing of this group is durable: let the cameras resend it.
       for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
