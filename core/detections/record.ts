@@ -134,7 +134,7 @@ export function decodeRecord(id: string, buf: Uint8Array, start: number, camName
   const veh = row[13] as (string | null)[] | null | undefined;
   const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
   const crop = row[16] as [Crop['fmt'], number, number] | null | undefined;
-  const d: Record<string, unknown> = {
+  const d = {
     id,
     cam,
     seq: row[2],
@@ -155,8 +155,7 @@ export function decodeRecord(id: string, buf: Uint8Array, start: number, camName
     crop: crop ? { fmt: crop[0], w: crop[1], h: crop[2] } : undefined,
     hasImages: row[17] === 1,
   };
-  for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
-  if (d.veh) for (const k of Object.keys(d.veh)) if ((d.veh as Record<string, unknown>)[k] === undefined) delete (d.veh as Record<string, unknown>)[k];
+  // Absent fields stay as undefined (one object shape for every view; JSON drops them).
   return d as unknown as Detection;
 }
 
