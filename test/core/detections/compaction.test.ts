@@ -120,6 +120,24 @@ describe('compaction (POLICY R7)', () => {
     expect(store.lastSeq('cam-q')).toBe(41);
   });
 
+  it('lets ingest and search go on while a partition is dropped', async () => {
+    const t = tempDir();
+    let now = NOW;
+    store = openStore(t.dir, { clock: () => now });
+    await store.appendBatch(Array.from({ length: 500 }, (_, i) => det('old', i, `OLD${i}`, NOW - 2 * DAY + i)));
+    now = NOW + 29 * DAY;
+    const writes = Array.from({ length: 20 }, (_, b) =>
+      store.appendBatch(Array.from({ length: 50 }, (_, i) => det('live', b * 50 + i, `LIVE${b}X${i}`, now - 1000 + b))),
+    );
+    const searching = store.search({ pattern: 'LIVE*', limit: 5 }, INVESTIGATOR, new MemorySink());
+    const [report, ...results] = await Promise.all([store.compact(), ...writes]);
+    expect(report.purged.map((p) => p.detections)).toEqual([500]);
+    expect(results.flat().every((r) => r.status === 'stored')).toBe(true);
+    await searching;
+    expect((await store.search({ pattern: 'LIVE*', limit: 5 }, INVESTIGATOR, new MemorySink())).total).toBe(1000);
+    expect((await store.search({ pattern: 'OLD*', limit: 5 }, INVESTIGATOR, new MemorySink())).total).toBe(0);
+  });
+
   it('runs on a schedule, one run at a time', async () => {
     const t = tempDir();
     let now = NOW;
