@@ -65,6 +65,13 @@ export class BitmapArray {
     this.count = 0;
   }
 
+  /** Flushes and gives back the buffer memory (a partition that stopped receiving writes). */
+  release(): void {
+    this.flush();
+    this.keys = new Uint32Array(1024);
+    this.nums = new Uint32Array(1024);
+  }
+
   /** The bitmap for `key` (flush first); callers must not mutate it. */
   get(key: number): Bitmap | undefined {
     return this.maps[key];

@@ -290,6 +290,14 @@ export class Partition {
     this.snapshotAt = wm;
   }
 
+  /** Frees the index's write buffers once the partition's time window is over. */
+  releaseBuffers(): void {
+    this.plateIndex.bitmaps.release();
+    this.altIndex.bitmaps.release();
+    this.terms.bitmaps.release();
+    this.byCam.release();
+  }
+
   async close(): Promise<void> {
     await this.env.close();
   }

@@ -361,12 +361,16 @@ export class DetectionStore {
     return { partition: new Date(p.start).toISOString(), detections, held };
   }
 
-  /** Saves the search index of partitions whose time window is over, so reopening is fast. */
+  /**
+   * Saves the search index of partitions whose time window is over, so reopening is fast,
+   * and frees their write buffers.
+   */
   async checkpoint(now = this.now()): Promise<number> {
     let n = 0;
     for (const p of this.partitionList()) {
       if (p.end > now) continue;
       await p.snapshot();
+      p.releaseBuffers();
       n++;
     }
     return n;
