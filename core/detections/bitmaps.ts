@@ -1,8 +1,9 @@
 /**
- * A map of keys to roaring bitmaps of detection (or entry) numbers, with write buffering:
- * ingest pushes numbers into plain arrays and `flush()` hands each array to the native side
- * in one `addMany` call, because a native call per number would cost more than the write
- * itself at 200,000 detections a second.
+ * Roaring bitmaps of detection (or entry) numbers under small integer keys, with write
+ * buffering: ingest records additions in typed arrays and `flush()` hands each key's
+ * numbers to the native side in one `addMany` call, because a native call per number would
+ * cost more than the write itself at 200,000 detections a second. The buffer is bounded: it
+ * flushes itself when full.
  */
 import roaring from 'roaring';
 
@@ -10,67 +11,134 @@ const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
-export class BitmapMap<K extends string | number> {
-  private readonly maps = new Map<K, Bitmap>();
-  private pending = new Map<K, number[]>();
-  private pendingCount = 0;
+/** Largest number of buffered additions per bitmap array before it flushes itself. */
+const MAX_BUFFERED = 1 << 18;
 
-  add(key: K, n: number): void {
-    let list = this.pending.get(key);
-    if (list === undefined) {
-      list = [];
-      this.pending.set(key, list);
-    }
-    list.push(n);
-    this.pendingCount++;
+/**
+ * Bitmaps under dense integer keys. Additions are buffered as (key, number) pairs in typed
+ * arrays (no allocation per addition); `flush()` groups them by key with a counting sort and
+ * hands each group to roaring as one typed-array view.
+ */
+export class BitmapArray {
+  private readonly maps: (Bitmap | undefined)[] = [];
+  private keys = new Uint32Array(1024);
+  private nums = new Uint32Array(1024);
+  private count = 0;
+
+  add(key: number, n: number): void {
+    if (this.count === this.keys.length) this.grow();
+    this.keys[this.count] = key;
+    this.nums[this.count++] = n;
   }
 
-  get pendingSize(): number {
-    return this.pendingCount;
+  private grow(): void {
+    if (this.keys.length >= MAX_BUFFERED) {
+      this.flush();
+      return;
+    }
+    const keys = new Uint32Array(this.keys.length * 2);
+    const nums = new Uint32Array(this.nums.length * 2);
+    keys.set(this.keys);
+    nums.set(this.nums);
+    this.keys = keys;
+    this.nums = nums;
   }
 
   flush(): void {
-    if (this.pendingCount === 0) return;
-    for (const [key, list] of this.pending) {
-      let bm = this.maps.get(key);
-      if (bm === undefined) {
-        bm = new RoaringBitmap32();
-        this.maps.set(key, bm);
-      }
-      bm.addMany(list);
+    const n = this.count;
+    if (n === 0) return;
+    const keys = this.keys;
+    let maxKey = 0;
+    for (let i = 0; i < n; i++) if (keys[i]! > maxKey) maxKey = keys[i]!;
+    const starts = new Uint32Array(maxKey + 2);
+    for (let i = 0; i < n; i++) starts[keys[i]! + 1]!++;
+    for (let k = 1; k < starts.length; k++) starts[k]! += starts[k - 1]!;
+    const sorted = new Uint32Array(n);
+    const fill = starts.slice(0, maxKey + 1);
+    for (let i = 0; i < n; i++) sorted[fill[keys[i]!]!++] = this.nums[i]!;
+    for (let k = 0; k <= maxKey; k++) {
+      if (starts[k] === starts[k + 1]) continue;
+      let bm = this.maps[k];
+      if (bm === undefined) bm = this.maps[k] = new RoaringBitmap32();
+      bm.addMany(sorted.subarray(starts[k], starts[k + 1]));
     }
-    this.pending = new Map();
-    this.pendingCount = 0;
+    this.count = 0;
+  }
+
+  /** Flushes and gives back the buffer memory (a partition that stopped receiving writes). */
+  release(): void {
+    this.flush();
+    this.keys = new Uint32Array(1024);
+    this.nums = new Uint32Array(1024);
   }
 
   /** The bitmap for `key` (flush first); callers must not mutate it. */
-  get(key: K): Bitmap | undefined {
-    return this.maps.get(key);
+  get(key: number): Bitmap | undefined {
+    return this.maps[key];
   }
 
   /** Union of the bitmaps of `keys` (a new bitmap, possibly empty). */
-  union(keys: readonly K[]): Bitmap {
+  union(keys: readonly number[]): Bitmap {
     const parts: Bitmap[] = [];
     for (const k of keys) {
-      const bm = this.maps.get(k);
+      const bm = this.maps[k];
       if (bm !== undefined) parts.push(bm);
     }
     return parts.length === 0 ? new RoaringBitmap32() : RoaringBitmap32.orMany(parts);
   }
 
   /** Portable serialisation of every bitmap (for the partition's index snapshot). */
-  serialize(): [K, Uint8Array][] {
+  serialize(): [number, Uint8Array][] {
     this.flush();
-    const out: [K, Uint8Array][] = [];
-    for (const [k, bm] of this.maps) {
+    const out: [number, Uint8Array][] = [];
+    this.maps.forEach((bm, k) => {
+      if (bm === undefined) return;
       bm.runOptimize();
       out.push([k, bm.serialize('portable')]);
-    }
+    });
     return out;
   }
 
-  load(entries: readonly (readonly [K, Uint8Array])[]): void {
-    for (const [k, buf] of entries) this.maps.set(k, RoaringBitmap32.deserialize(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength), 'portable'));
+  load(entries: readonly (readonly [number, Uint8Array])[]): void {
+    for (const [k, buf] of entries) this.maps[k] = RoaringBitmap32.deserialize(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength), 'portable');
+  }
+}
+
+/** Bitmaps under string keys (camera, state, vehicle terms): a name table over an array. */
+export class BitmapMap {
+  private readonly slots = new Map<string, number>();
+  private readonly names: string[] = [];
+  readonly bitmaps = new BitmapArray();
+
+  private slot(key: string): number {
+    let s = this.slots.get(key);
+    if (s === undefined) {
+      s = this.names.length;
+      this.names.push(key);
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  add(key: string, n: number): void {
+    this.bitmaps.add(this.slot(key), n);
+  }
+
+  get(key: string): Bitmap | undefined {
+    const s = this.slots.get(key);
+    return s === undefined ? undefined : this.bitmaps.get(s);
+  }
+
+  union(keys: readonly string[]): Bitmap {
+    return this.bitmaps.union(keys.flatMap((k) => this.slots.get(k) ?? []));
+  }
+
+  serialize(): [string, Uint8Array][] {
+    return this.bitmaps.serialize().map(([s, buf]) => [this.names[s]!, buf]);
+  }
+
+  load(entries: readonly (readonly [string, Uint8Array])[]): void {
+    this.bitmaps.load(entries.map(([name, buf]) => [this.slot(name), buf] as const));
   }
 }
 

@@ -108,11 +108,6 @@ export class EvidenceStore {
     return undefined;
   }
 
-  isHeld(detectionId: string): boolean {
-    for (const h of this.holds.values()) if (h.info.ids.includes(detectionId)) return true;
-    return false;
-  }
-
   /** Releases a hold: close, destroy its key (overwrite + fsync), remove its files. */
   async release(id: string): Promise<HoldInfo> {
     const info = this.info(id);

@@ -10,8 +10,9 @@
  * disk, never on mere visibility.
  */
 import { open, type Database, type RootDatabase } from 'lmdb';
+import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
-import { BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
+import { BitmapArray, BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
 import { PlateIndex } from './plate-index.js';
 import { packr } from './record.js';
 
@@ -41,7 +42,6 @@ export interface PreparedWrite {
 }
 
 export const term = {
-  cam: (n: number): string => `c${n}`,
   state: (s: string): string => `s${s.toUpperCase()}`,
   make: (s: string): string => `m${s.toLowerCase()}`,
   color: (s: string): string => `k${s.toLowerCase()}`,
@@ -54,10 +54,14 @@ interface Snapshot {
   plate: [number, Uint8Array][];
   alt: [number, Uint8Array][];
   terms: [string, Uint8Array][];
+  cams: [number, Uint8Array][];
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
 /** Alternate readings of a detection worth indexing: normalised, distinct from the plate. */
-export function alternatesOf(plate: string | undefined, texts: readonly (string | undefined)[]): string[] {
+export function alternatesOf(plate: string | undefined, texts: readonly (string | undefined)[]): readonly string[] {
+  if (texts.length === 0) return NONE;
   const out: string[] = [];
   for (const t of texts) {
     if (t === undefined || out.length >= MAX_ALTERNATES) continue;
@@ -80,7 +84,9 @@ export class Partition {
   private readonly snap: Database<Buffer, string>;
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
-  readonly terms = new BitmapMap<string>();
+  readonly terms = new BitmapMap();
+  /** Detections by camera number (kept apart from terms: no key string per write). */
+  readonly byCam = new BitmapArray();
   /** Capture time of each detection, ms after the partition start, by number. */
   private tsCol = new Uint32Array(1024);
   /** Numbers below this are durable and indexed. */
@@ -90,6 +96,8 @@ export class Partition {
   private snapshotAt = 0;
   readonly camNames: string[] = [];
   readonly camNumbers = new Map<string, number>();
+  /** Cameras numbered since the last write was issued. */
+  private unsavedCams: string[] = [];
   /** Highest seq durably stored in this partition, per camera. */
   readonly lastSeqs = new Map<string, number>();
 
@@ -128,6 +136,7 @@ export class Partition {
       this.plateIndex.bitmaps.load(s.plate);
       this.altIndex.bitmaps.load(s.alt);
       this.terms.load(s.terms);
+      this.byCam.load(s.cams);
       this.growTs(s.wm);
       this.tsCol.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
       this.indexedBelow = s.wm;
@@ -169,36 +178,40 @@ export class Partition {
     this.tsCol[num] = off;
   }
 
-  tsOf(num: number): number {
-    return this.start + this.tsCol[num]!;
-  }
-
   tsOffsets(): Uint32Array {
     return this.tsCol;
   }
 
-  /** The camera's number in this partition's dictionary, and whether it is new. */
-  camNo(cam: string): { no: number; isNew: boolean } {
+  /** The camera's number in this partition's dictionary; a new one is saved by the next write. */
+  camNo(cam: string): number {
     const known = this.camNumbers.get(cam);
-    if (known !== undefined) return { no: known, isNew: false };
+    if (known !== undefined) return known;
     const no = this.camNames.length;
     this.camNames.push(cam);
     this.camNumbers.set(cam, no);
-    return { no, isNew: true };
+    this.unsavedCams.push(cam);
+    return no;
   }
 
   /**
    * Writes a batch in one transaction (with the per-camera highest seq and any new camera
    * names), waits until it is flushed to disk, then indexes it.
    */
-  async write(items: readonly PreparedWrite[], newCams: readonly string[]): Promise<void> {
+  async write(items: readonly PreparedWrite[]): Promise<void> {
+    // Writes are issued in the order numbers were handed out, so this batch's transaction
+    // commits the cameras its own items (and any earlier unsaved ones) refer to.
+    const newCams = this.unsavedCams;
+    this.unsavedCams = [];
     const batchSeqs = new Map<string, number>();
     for (const it of items) if ((batchSeqs.get(it.cam) ?? -1) < it.seq) batchSeqs.set(it.cam, it.seq);
-    await this.env.transaction(() => {
+    await this.commit(newCams, () => {
       for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
       for (const it of items) {
-        this.rec.putSync(it.num, it.record);
-        if (it.images !== null) this.img.putSync(it.num, it.images);
+        // Append mode keeps pages full; it refuses (returns false, though typed void) a
+        // number out of order, which must never pass silently.
+        const put = this.rec.putSync(it.num, it.record, { append: true }) as unknown;
+        if (put === false) throw new ErrStorage(`detection ${it.num} written out of order`);
+        if (it.images !== null) this.img.putSync(it.num, it.images, { append: true });
       }
       for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.seqs.putSync(cam, seq);
     });
@@ -211,10 +224,28 @@ export class Partition {
     }
   }
 
+  /** Moves buffered index additions into the bitmaps. */
+  flushIndex(): void {
+    this.plateIndex.bitmaps.flush();
+    this.altIndex.bitmaps.flush();
+    this.terms.bitmaps.flush();
+    this.byCam.flush();
+  }
+
+  /** Runs `work` in a transaction; a failed one hands its camera names to the next write. */
+  private async commit(newCams: string[], work: () => void): Promise<void> {
+    try {
+      await this.env.transaction(work);
+    } catch (e) {
+      this.unsavedCams = newCams.concat(this.unsavedCams);
+      throw e;
+    }
+  }
+
   private index(num: number, f: IndexFacts): void {
     if (f.plate !== undefined) this.plateIndex.add(num, f.plate);
     for (let k = 0; k < f.alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, f.alternates[k]!);
-    this.terms.add(term.cam(f.camNo), num);
+    this.byCam.add(f.camNo, num);
     if (f.st) this.terms.add(term.state(f.st), num);
     if (f.make) this.terms.add(term.make(f.make), num);
     if (f.color) this.terms.add(term.color(f.color), num);
@@ -252,10 +283,19 @@ export class Partition {
       plate: this.plateIndex.bitmaps.serialize(),
       alt: this.altIndex.bitmaps.serialize(),
       terms: this.terms.serialize(),
+      cams: this.byCam.serialize(),
     };
     await this.snap.put('index', packr.pack(s));
     await this.env.flushed;
     this.snapshotAt = wm;
+  }
+
+  /** Frees the index's write buffers once the partition's time window is over. */
+  releaseBuffers(): void {
+    this.plateIndex.bitmaps.release();
+    this.altIndex.bitmaps.release();
+    this.terms.bitmaps.release();
+    this.byCam.release();
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { canonicalCode } from '../plates/confusion.js';
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
-import { BitmapMap, intersect, type Bitmap } from './bitmaps.js';
+import { BitmapArray, intersect, type Bitmap } from './bitmaps.js';
 import { ALPHABET_SIZE, charIndex, type CharSet, type CompiledPattern } from './pattern.js';
 
 const POS = 0;
@@ -21,7 +21,7 @@ function canonicalIndex(i: number): number {
 }
 
 export class PlateIndex {
-  readonly bitmaps = new BitmapMap<number>();
+  readonly bitmaps = new BitmapArray();
 
   /** Indexes a normalised plate (A–Z, 0–9) under entry number `entry`. */
   add(entry: number, plate: string): void {
@@ -49,12 +49,22 @@ export class PlateIndex {
     if (!this.anchored(segs[0]!, POS, false, parts)) return null;
     if (p.hasStar && !this.anchored(segs[segs.length - 1]!, END, true, parts)) return null;
     for (let s = 1; s < segs.length - 1; s++) if (!this.trigrams(segs[s]!, parts)) return null;
-    const lengths: number[] = [];
-    for (let l = p.minLength; l <= (p.hasStar ? MAX_PLATE_LENGTH : p.minLength); l++) lengths.push(LEN + l);
-    const len = this.bitmaps.union(lengths);
-    if (len.size === 0) return null;
-    parts.push(len);
+    if (!p.hasStar) {
+      const len = this.bitmaps.get(LEN + p.minLength);
+      if (len === undefined) return null;
+      parts.push(len);
+    } else if (parts.length === 0) {
+      const lengths: number[] = [];
+      for (let l = p.minLength; l <= MAX_PLATE_LENGTH; l++) lengths.push(LEN + l);
+      parts.push(this.bitmaps.union(lengths));
+    }
     const out = intersect(parts);
+    // With a star, plates shorter than the pattern can only slip through where the anchored
+    // ends overlap; removing the few short plates is cheaper than a union of all long ones.
+    if (p.hasStar) for (let l = 1; l < p.minLength && out.size > 0; l++) {
+      const short = this.bitmaps.get(LEN + l);
+      if (short !== undefined) out.andNotInPlace(short);
+    }
     return out.size === 0 ? null : out;
   }
 

@@ -55,8 +55,6 @@ export interface Detection {
 
 export const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 
-const HOUR_MS = 3_600_000;
-
 export function formatId(startHour: number, num: number): string {
   return `${startHour.toString(36)}-${num.toString(36)}`;
 }
@@ -65,10 +63,6 @@ export function parseId(id: string): { startHour: number; num: number } {
   const m = /^([0-9a-z]{1,8})-([0-9a-z]{1,7})$/.exec(id);
   if (!m) throw new ErrNotFound(`no detection ${JSON.stringify(id)}`, { id });
   return { startHour: parseInt(m[1]!, 36), num: parseInt(m[2]!, 36) };
-}
-
-export function partitionStartMs(startHour: number): number {
-  return startHour * HOUR_MS;
 }
 
 const milli = (x: number | undefined): number | undefined => (x === undefined ? undefined : Math.round(x * 1000));
@@ -140,7 +134,7 @@ export function decodeRecord(id: string, buf: Uint8Array, start: number, camName
   const veh = row[13] as (string | null)[] | null | undefined;
   const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
   const crop = row[16] as [Crop['fmt'], number, number] | null | undefined;
-  const d: Record<string, unknown> = {
+  const d = {
     id,
     cam,
     seq: row[2],
@@ -161,8 +155,7 @@ export function decodeRecord(id: string, buf: Uint8Array, start: number, camName
     crop: crop ? { fmt: crop[0], w: crop[1], h: crop[2] } : undefined,
     hasImages: row[17] === 1,
   };
-  for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
-  if (d.veh) for (const k of Object.keys(d.veh)) if ((d.veh as Record<string, unknown>)[k] === undefined) delete (d.veh as Record<string, unknown>)[k];
+  // Absent fields stay as undefined (one object shape for every view; JSON drops them).
   return d as unknown as Detection;
 }
 

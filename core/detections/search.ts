@@ -75,6 +75,9 @@ interface Cursor {
   q: string;
 }
 
+/** Where the last page ended (the query hash is added only if a next page exists). */
+type Position = Omit<Cursor, 'q'>;
+
 function queryHash(q: SearchQuery): string {
   const rest = JSON.stringify({ ...q, cursor: undefined, limit: undefined });
   return createHash('sha256').update(rest).digest('base64url').slice(0, 12);
@@ -116,12 +119,12 @@ class Plan {
       }
     }
     if (hits === null) return null;
-    p.terms.flush();
+    p.flushIndex();
     const parts: Bitmap[] = [hits];
     if (this.q.cams) {
-      const keys = this.q.cams.filter((c) => p.camNumbers.has(c)).map((c) => term.cam(p.camNumbers.get(c)!));
+      const keys = this.q.cams.flatMap((c) => p.camNumbers.get(c) ?? []);
       if (keys.length === 0) return null;
-      parts.push(p.terms.union(keys));
+      parts.push(p.byCam.union(keys));
     }
     for (const key of this.termKeys()) {
       const bm = p.terms.get(key);
@@ -187,15 +190,14 @@ function matchKeys(plan: Plan, p: Partition, nums: Uint32Array, from: number, to
 /** Runs a validated query over partitions (any order); newest first. */
 export function runSearch(partitions: readonly Partition[], q: SearchQuery): SearchPage {
   const plan = new Plan(q);
-  const hash = queryHash(q);
-  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, hash);
+  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, queryHash(q));
   const from = q.from ?? -Infinity;
   const to = q.to ?? Infinity;
   const ordered = partitions.filter((p) => p.end > from && p.start < to).sort((a, b) => b.startHour - a.startHour);
   const items: Detection[] = [];
   let total = 0;
   let remaining = 0;
-  let last: Cursor | undefined;
+  let last: Position | undefined;
   for (const p of ordered) {
     const cand = plan.candidates(p);
     if (cand === null) continue;
@@ -215,9 +217,11 @@ export function runSearch(partitions: readonly Partition[], q: SearchQuery): Sea
       const k = keys[i]!;
       const num = k % NUM_BITS;
       items.push(decodeRecord(formatId(p.startHour, num), p.record(num)!, p.start, p.camNames));
-      last = { h: p.startHour, k, q: hash };
+      last = { h: p.startHour, k };
     }
     remaining += i + 1;
   }
-  return remaining > 0 && last ? { items, total, cursor: Buffer.from(JSON.stringify(last)).toString('base64url') } : { items, total };
+  if (remaining === 0 || last === undefined) return { items, total };
+  const next: Cursor = { ...last, q: queryHash(q) };
+  return { items, total, cursor: Buffer.from(JSON.stringify(next)).toString('base64url') };
 }

@@ -74,10 +74,10 @@ interface Group {
   readonly part: Partition;
   readonly items: PreparedWrite[];
   readonly slots: number[];
-  readonly newCams: string[];
 }
 
 const partKey = (startHour: number): string => `part:${startHour}`;
+const NO_TEXTS: (string | undefined)[] = [];
 
 export class DetectionStore {
   private readonly partitions = new Map<number, Partition>();
@@ -88,6 +88,7 @@ export class DetectionStore {
   private tail: Promise<unknown> = Promise.resolve();
   /** Reads older than this were purged and are never stored again. */
   private purgedBefore = -Infinity;
+  private closed = false;
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -129,6 +130,10 @@ export class DetectionStore {
       for (const [cam, seq] of p.lastSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
     }
     for (const [cam, seq] of this.lastSeqs) this.acceptedSeqs.set(cam, seq);
+    // A key whose partition never got its files (a crash right after sealing it) is dropped.
+    for (const name of this.keys.names()) {
+      if (name.startsWith('part:') && !this.partitions.has(Number(name.slice(5)))) this.keys.destroy(name);
+    }
   }
 
   private get widthHours(): number {
@@ -190,7 +195,7 @@ export class DetectionStore {
         this.prepare(input, i, now, groups);
       }
     }
-    const write = this.writeGroups([...groups.values()].sort((a, b) => a.part.startHour - b.part.startHour), results);
+    const write = this.writeGroups([...groups.values()], results);
     // A duplicate is reported only once the original it duplicates is durable.
     const done = duplicates ? Promise.all([write, this.tail]) : write;
     this.tail = Promise.all([this.tail, write]).catch(() => undefined);
@@ -203,17 +208,19 @@ export class DetectionStore {
     const startHour = Math.floor(read.ts / HOUR_MS / this.widthHours) * this.widthHours;
     let g = groups.get(startHour);
     if (g === undefined) {
-      g = { part: this.partitionFor(startHour), items: [], slots: [], newCams: [] };
+      g = { part: this.partitionFor(startHour), items: [], slots: [] };
       groups.set(startHour, g);
     }
     const p = g.part;
-    const { no, isNew } = p.camNo(cam);
-    if (isNew) g.newCams.push(cam);
+    const no = p.camNo(cam);
     const plate = tryNormalizePlate(read.plate ?? ocr?.plate ?? '') ?? undefined;
-    const texts: (string | undefined)[] = [];
-    if (ocr && ocr.plate !== read.plate) texts.push(ocr.plate);
-    for (const c of read.cands ?? []) texts.push(c[0]);
-    for (const c of ocr?.cands ?? []) texts.push(c[0]);
+    let texts: (string | undefined)[] = NO_TEXTS;
+    if (ocr !== undefined || read.cands !== undefined) {
+      texts = [];
+      if (ocr && ocr.plate !== read.plate) texts.push(ocr.plate);
+      for (const c of read.cands ?? []) texts.push(c[0]);
+      for (const c of ocr?.cands ?? []) texts.push(c[0]);
+    }
     const v = read.veh;
     g.items.push({
       num: p.nextNum++,
@@ -227,20 +234,26 @@ export class DetectionStore {
     g.slots.push(slot);
   }
 
-  private async writeGroups(groups: readonly Group[], results: AppendResult[]): Promise<void> {
-    for (const g of groups) {
-      try {
-        await g.part.write(g.items, g.newCams);
-      } catch (e) {
-        // Nothing of this group is durable: let the cameras resend it.
-        for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
-        throw isPlateSafeError(e) ? e : new ErrStorage(`detection write failed: ${(e as Error).message}`);
-      }
-      for (let j = 0; j < g.items.length; j++) {
-        const it = g.items[j]!;
-        results[g.slots[j]!] = { status: 'stored', id: formatId(g.part.startHour, it.num) };
-        if (this.lastSeq(it.cam) < it.seq) this.lastSeqs.set(it.cam, it.seq);
-      }
+  /**
+   * Issues every group's transaction now, in the order its numbers were handed out, so each
+   * partition commits its numbers in ascending order (records are appended, never inserted).
+   */
+  private writeGroups(groups: readonly Group[], results: AppendResult[]): Promise<unknown> {
+    return Promise.all(groups.map((g) => this.writeGroup(g, results)));
+  }
+
+  private async writeGroup(g: Group, results: AppendResult[]): Promise<void> {
+    try {
+      await g.part.write(g.items);
+    } catch (e) {
+      // Nothing of this group is durable: let the cameras resend it.
+      for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
+      throw isPlateSafeError(e) ? e : new ErrStorage(`detection write failed: ${(e as Error).message}`);
+    }
+    for (let j = 0; j < g.items.length; j++) {
+      const it = g.items[j]!;
+      results[g.slots[j]!] = { status: 'stored', id: formatId(g.part.startHour, it.num) };
+      if (this.lastSeq(it.cam) < it.seq) this.lastSeqs.set(it.cam, it.seq);
     }
   }
 
@@ -348,18 +361,25 @@ export class DetectionStore {
     return { partition: new Date(p.start).toISOString(), detections, held };
   }
 
-  /** Saves the search index of partitions whose time window is over, so reopening is fast. */
+  /**
+   * Saves the search index of partitions whose time window is over, so reopening is fast,
+   * and frees their write buffers.
+   */
   async checkpoint(now = this.now()): Promise<number> {
     let n = 0;
     for (const p of this.partitionList()) {
       if (p.end > now) continue;
       await p.snapshot();
+      p.releaseBuffers();
       n++;
     }
     return n;
   }
 
+  /** Saves indexes and closes everything; a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.tail;
     for (const p of this.partitions.values()) {
       await p.snapshot();

@@ -14,6 +14,9 @@ import { registerMatch } from './match.js';
 import { registerProfile } from './profile.js';
 import { registerRelease } from './release.js';
 import { registerReport } from './report.js';
+import { registerCompact } from './compact.js';
+import { registerProfile } from './profile.js';
+import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 
@@ -32,6 +35,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerHotlist(program);
   registerMatch(program);
+  registerSearch(program);
+  registerCompact(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessContext, AuditEvent, AuditSink } from '../../../core/audit/sink.js';
@@ -22,6 +23,7 @@ export class MemorySink implements AuditSink {
 export const INVESTIGATOR: AccessContext = { user: 'det.ortiz', role: 'investigator', case: '26-0142', purpose: 'criminal_investigation', from: '10.0.0.7' };
 export const CUSTODIAN: AccessContext = { user: 'rc.lee', role: 'records_custodian', case: '26-0142', purpose: 'evidence_discovery' };
 
+export const MASTER_KEY = 'test-master-key-0123456789abcdef-xyz';
 export const DAY = 86_400_000;
 /** A fixed "now" at noon UTC so partitions are predictable. */
 export const NOW = Date.UTC(2026, 10, 20, 12);
@@ -33,18 +35,32 @@ export function testProfile(over: Partial<ProfileInput> = {}): ReturnType<typeof
   );
 }
 
-export function tempDir(): { dir: string; cleanup: () => void } {
+const opened: DetectionStore[] = [];
+const dirs: string[] = [];
+
+/** Closes every store and removes every temp folder a test of this file made. */
+export function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+}
+
+export function tempDir(): { dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ps-det-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  dirs.push(dir);
+  return { dir };
 }
 
 export function openStore(dir: string, over: { clock?: () => number; profile?: ReturnType<typeof parseProfile> } = {}): DetectionStore {
-  return DetectionStore.open({
+  const store = DetectionStore.open({
     dir,
     profile: over.profile ?? testProfile(),
-    masterKey: 'test-master-key-0123456789abcdef-xyz',
+    masterKey: MASTER_KEY,
     clock: over.clock ?? (() => NOW),
   });
+  opened.push(store);
+  return store;
 }
 
 export function det(cam: string, seq: number, plate: string, ts: number, extra: Partial<DetectionInput['read']> = {}): DetectionInput {

@@ -1,16 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KeyStore, resolveMasterKey } from '../../../core/detections/keystore.js';
-import { tempDir } from './helpers.js';
+import { cleanUpAfterEach, tempDir } from './helpers.js';
 
-let cleanup = (): void => {};
-afterEach(() => cleanup());
+cleanUpAfterEach();
 
 describe('key store', () => {
   it('creates 32-byte string keys that survive reopening', () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     const ks = KeyStore.open(t.dir, 'master-one-0123456789abcdefghijkl');
     const a = ks.create('part:1');
     const b = ks.create('part:2');
@@ -25,14 +23,12 @@ describe('key store', () => {
 
   it('refuses a wrong master key', () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     KeyStore.open(t.dir, 'master-one-0123456789abcdefghijkl').create('part:1');
     expect(() => KeyStore.open(t.dir, 'master-two-0123456789abcdefghijkl')).toThrow(expect.objectContaining({ code: 'PS_ERR_KEY_STORE' }));
   });
 
   it('overwrites a destroyed key in place so its sealed bytes are gone', () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     const ks = KeyStore.open(t.dir, 'master-one-0123456789abcdefghijkl');
     ks.create('part:1');
     ks.create('part:2');
@@ -55,7 +51,6 @@ describe('key store', () => {
 
   it('generates a master key file readable only by its owner when none is configured', () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     const told: string[] = [];
     const key = resolveMasterKey(t.dir, undefined, (p) => told.push(p));
     expect(told).toHaveLength(1);

@@ -1,20 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
+import { Partition } from '../../../core/detections/partition.js';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
+import { PlateIndex } from '../../../core/detections/plate-index.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './helpers.js';
 
-let cleanup = (): void => {};
-let store: DetectionStore | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-  cleanup();
-});
+cleanUpAfterEach();
+let store: DetectionStore;
 
 function fresh(): { dir: string; s: DetectionStore } {
   const t = tempDir();
-  cleanup = t.cleanup;
   store = openStore(t.dir);
   return { dir: t.dir, s: store };
 }
@@ -186,9 +182,27 @@ describe('detection store: access (POLICY R2)', () => {
     expect(sink.events.every((e) => e.results === undefined)).toBe(true);
   });
 
+  it('reads nothing at all for a refused inquiry', async () => {
+    const { s } = fresh();
+    const [r] = await s.appendBatch([det('c', 1, '7ABC123', NOW)]);
+    const query = vi.spyOn(PlateIndex.prototype, 'query');
+    const record = vi.spyOn(Partition.prototype, 'record');
+    try {
+      await expect(s.search({ pattern: '7AB*' }, { user: 'u1', purpose: 'stolen_vehicle' }, new MemorySink())).rejects.toThrow();
+      await expect(s.get((r as { id: string }).id, { user: 'u1', case: '9' }, new MemorySink())).rejects.toThrow();
+      expect(query).not.toHaveBeenCalled();
+      expect(record).not.toHaveBeenCalled();
+      await s.search({ pattern: '7AB*' }, INVESTIGATOR, new MemorySink());
+      expect(query).toHaveBeenCalled();
+      expect(record).toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      record.mockRestore();
+    }
+  });
+
   it('accepts either under an `either` profile', async () => {
     const t = tempDir();
-    cleanup = t.cleanup;
     store = openStore(t.dir, { profile: testProfile({ inquiry: { requires: 'either' } }) });
     await store.append(det('c', 1, '7ABC123', NOW));
     const sink = new MemorySink();
