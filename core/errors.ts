@@ -88,3 +88,8 @@ export const ErrHotlistUnknown = define('PS_ERR_HOTLIST_UNKNOWN', 404, 'No hot l
 // ── storage ────────────────────────────────────────────────────────────────────────────
 export const ErrStorage = define('PS_ERR_STORAGE', 500, 'Storage failure');
 export const ErrNotFound = define('PS_ERR_NOT_FOUND', 404, 'Not found');
+
+// ── OCR ────────────────────────────────────────────────────────────────────────────────
+export const ErrModelMissing = define('PS_ERR_MODEL_MISSING', 500, 'OCR model file not found where its manifest says');
+export const ErrModelAltered = define('PS_ERR_MODEL_ALTERED', 500, 'OCR model file does not match the sha256 in its manifest');
+export const ErrCropInvalid = define('PS_ERR_CROP_INVALID', 400, 'Plate crop cannot be decoded or its size does not match');
