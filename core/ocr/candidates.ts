@@ -30,17 +30,19 @@ export interface Candidate {
 /** Alternatives per position taken from the recogniser. */
 const OPTIONS_PER_POSITION = 3;
 const BEAM = 32;
+/** Shortest reading an edge position may be dropped down to. */
+const MIN_LENGTH = 5;
 
 /**
  * Prior of a reading from the plate formats: its own state's format 1; otherwise, formats
  * being listed most frequent first, the more states issue it and the higher they rank it,
  * the likelier (`ABC1234` beats `AB01234` though both are formats); a plate-like string
- * that fits none 0.15; anything else 0.01.
+ * that fits none 0.05; anything else 0.01.
  */
 function formatWeight(plate: string, state: string | undefined): number {
   const s = formatScore(plate, state);
   if (s >= 1) return 1;
-  if (s < 0.8) return s >= 0.5 ? 0.15 : 0.01;
+  if (s < 0.8) return s >= 0.5 ? 0.05 : 0.01;
   let usage = 0;
   for (const templates of Object.values(FORMATS)) {
     templates.forEach((t, rank) => {
@@ -89,6 +91,12 @@ export function rankCandidates(p: Positions, options: CandidateOptions = {}): Ca
     const opts = optionsAt(p, i);
     const next: Partial[] = [];
     for (const b of beam) for (const [ch, q] of opts) next.push({ plate: b.plate + ch, score: b.score * q, chars: [...b.chars, q] });
+    // A first or last position the recogniser was unsure of may be clutter read as a
+    // character (a frame edge, a bolt): a reading without it competes, weighted by the doubt.
+    if ((i === 0 || i === p.n - 1) && p.n > MIN_LENGTH) {
+      const doubt = 1 - opts[0]![1];
+      for (const b of beam) next.push({ plate: b.plate, score: b.score * doubt, chars: b.chars });
+    }
     next.sort((x, y) => y.score - x.score);
     beam = next.slice(0, BEAM);
   }

@@ -36,6 +36,8 @@ export interface Line {
 }
 
 const PAPER = 1;
+/** Largest plain gap between two located characters, in character heights (a separator's). */
+const MAX_GAP = 0.6;
 
 function bilinear(img: GrayImage, x: number, y: number): number {
   const xc = x < 0 ? 0 : x > img.w - 1 ? img.w - 1 : x;
@@ -57,17 +59,46 @@ function frames(px: number): number {
   return Math.ceil(px / FRAME_STRIDE) * FRAME_STRIDE;
 }
 
-export function buildLine(img: GrayImage, t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Line {
+/**
+ * True when the slots look like the whole registration, one character each: no gap where a
+ * character could hide, no slot as wide as two characters. Else the line is cut as one band.
+ */
+export function regularSlots(t: TextLine): boolean {
+  const s = t.slots;
+  if (s.length < 5) return false;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i]!.x1 - s[i]!.x0 + 1 > t.charW * 1.8) return false;
+    if (i > 0 && s[i]!.x0 - s[i - 1]!.x1 > t.charH * MAX_GAP) return false;
+  }
+  return true;
+}
+
+/** Character pitch along the line: median distance between neighbouring slot centres. */
+function pitch(t: TextLine): number {
+  const d: number[] = [];
+  for (let i = 1; i < t.slots.length; i++) d.push((t.slots[i]!.x0 + t.slots[i]!.x1 - t.slots[i - 1]!.x0 - t.slots[i - 1]!.x1) / 2);
+  d.sort((p, q) => p - q);
+  return d[d.length >> 1] ?? t.charW * 1.3;
+}
+
+export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Line {
+  const img = t.image;
   const vs = CAP_PX / t.charH;
-  const hs = layout.charPx / t.charW;
-  const n = t.slots.length;
+  const regular = regularSlots(t);
+  const first = t.slots[0]!;
+  const last = t.slots[t.slots.length - 1]!;
+  const pad = t.charH * 0.15;
+  // A band is stretched so characters keep the pitch they would have had as slots.
+  const slots = regular ? t.slots : [{ x0: Math.max(0, Math.round(first.x0 - pad)), x1: Math.min(img.w - 1, Math.round(last.x1 + pad)), y0: 0, y1: 0 }];
+  const hs = regular ? layout.charPx / t.charW : (layout.charPx + layout.gapPx) / pitch(t);
+  const n = slots.length;
   const spans = new Int32Array(2 * n);
   const wide = new Uint8Array(n);
   let u = layout.gapPx;
   for (let i = 0; i < n; i++) {
-    const s = t.slots[i]!;
+    const s = slots[i]!;
     const sw = s.x1 - s.x0 + 2;
-    wide[i] = sw > t.charW * 1.6 ? 1 : 0;
+    wide[i] = !regular || sw > t.charW * 1.6 ? 1 : 0;
     spans[2 * i] = u;
     u += Math.max(4, Math.round(sw * hs));
     spans[2 * i + 1] = u;
@@ -77,7 +108,7 @@ export function buildLine(img: GrayImage, t: TextLine, layout: LineLayout = DEFA
   const pixels = new Float32Array(LINE_H * width).fill(PAPER);
   const range = t.paper - t.ink || 1;
   for (let i = 0; i < n; i++) {
-    const s = t.slots[i]!;
+    const s = slots[i]!;
     const u0 = spans[2 * i]!;
     const u1 = spans[2 * i + 1]!;
     const scaleX = (s.x1 - s.x0 + 2) / (u1 - u0);

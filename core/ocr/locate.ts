@@ -16,6 +16,8 @@ export interface Slot {
 }
 
 export interface TextLine {
+  /** The crop the line is cut from. */
+  readonly image: GrayImage;
   /** Character boxes left to right (a slot may hold two touching characters). */
   readonly slots: readonly Slot[];
   /** Centre line of the characters: y = a + b·x (follows rotation and keystone). */
@@ -35,7 +37,7 @@ interface Component extends Slot {
   n: number;
 }
 
-/** Sauvola's k and dynamic range: flat noisy plate stays paper, faint ink still counts. */
+/** Sauvola's k and dynamic range of the local deviation. */
 const SAUVOLA_K = 0.2;
 const SAUVOLA_R = 128;
 /** Smallest character height relative to the crop (characters fill ~a quarter to a half). */
@@ -43,31 +45,46 @@ const MIN_CHAR_FRAC = 0.16;
 const MAX_CHAR_FRAC = 0.9;
 const MIN_CHARS = 3;
 
-/** Ink mask (1 = ink) of the image in the given polarity, from a 3×3-smoothed copy. */
-function binarise(img: GrayImage, inverted: boolean): Uint8Array {
+/** One 3×3 box pass; two or three approximate a Gaussian. */
+function box3(src: Float32Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const ym = (y > 0 ? y - 1 : 0) * w;
+    const y0 = y * w;
+    const yp = (y < h - 1 ? y + 1 : h - 1) * w;
+    for (let x = 0; x < w; x++) {
+      const xm = x > 0 ? x - 1 : 0;
+      const xp = x < w - 1 ? x + 1 : w - 1;
+      out[y0 + x] =
+        (src[ym + xm]! + src[ym + x]! + src[ym + xp]! + src[y0 + xm]! + src[y0 + x]! + src[y0 + xp]! + src[yp + xm]! + src[yp + x]! + src[yp + xp]!) / 9;
+    }
+  }
+  return out;
+}
+
+/** The crop with one 3×3 box pass: enough against sensor noise and JPEG blocks for binarising. */
+function smooth(img: GrayImage): GrayImage {
+  const f = box3(Float32Array.from(img.data), img.w, img.h);
+  const data = new Uint8Array(f.length);
+  for (let i = 0; i < f.length; i++) data[i] = f[i]! + 0.5;
+  return { w: img.w, h: img.h, data };
+}
+
+/**
+ * Ink masks (1 = ink) of both polarities, dark-on-light first, by Sauvola's threshold
+ * m·(1 + k·(sd/R − 1)): near characters (high local deviation) it sits close to the local
+ * mean, on flat noisy plate well below it, so shadows and gradients do not matter.
+ */
+function binarise(img: GrayImage): [Uint8Array, Uint8Array] {
   const { w, h, data } = img;
   const W = w + 1;
   const sum = new Float64Array(W * (h + 1));
   const sq = new Float64Array(W * (h + 1));
-  const s = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const ym = y > 0 ? y - 1 : 0;
-    const yp = y < h - 1 ? y + 1 : h - 1;
-    for (let x = 0; x < w; x++) {
-      const xm = x > 0 ? x - 1 : 0;
-      const xp = x < w - 1 ? x + 1 : w - 1;
-      let v = 0;
-      v += data[ym * w + xm]! + data[ym * w + x]! + data[ym * w + xp]!;
-      v += data[y * w + xm]! + data[y * w + x]! + data[y * w + xp]!;
-      v += data[yp * w + xm]! + data[yp * w + x]! + data[yp * w + xp]!;
-      s[y * w + x] = inverted ? 255 - v / 9 : v / 9;
-    }
-  }
   for (let y = 0; y < h; y++) {
     let rs = 0;
     let rq = 0;
     for (let x = 0; x < w; x++) {
-      const v = s[y * w + x]!;
+      const v = data[y * w + x]!;
       rs += v;
       rq += v * v;
       sum[(y + 1) * W + x + 1] = sum[y * W + x + 1]! + rs;
@@ -76,7 +93,8 @@ function binarise(img: GrayImage, inverted: boolean): Uint8Array {
   }
   // Window about a character high: local enough for shadows, wide enough to see paper.
   const r = Math.max(4, Math.round(h / 5));
-  const mask = new Uint8Array(w * h);
+  const dark = new Uint8Array(w * h);
+  const light = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const y0 = Math.max(0, y - r);
     const y1 = Math.min(h, y + r + 1);
@@ -86,12 +104,13 @@ function binarise(img: GrayImage, inverted: boolean): Uint8Array {
       const n = (y1 - y0) * (x1 - x0);
       const m = (sum[y1 * W + x1]! - sum[y0 * W + x1]! - sum[y1 * W + x0]! + sum[y0 * W + x0]!) / n;
       const q = (sq[y1 * W + x1]! - sq[y0 * W + x1]! - sq[y1 * W + x0]! + sq[y0 * W + x0]!) / n;
-      const sd = Math.sqrt(Math.max(0, q - m * m));
-      const t = m * (1 + SAUVOLA_K * (sd / SAUVOLA_R - 1));
-      mask[y * w + x] = s[y * w + x]! < t ? 1 : 0;
+      const f = 1 + SAUVOLA_K * (Math.sqrt(Math.max(0, q - m * m)) / SAUVOLA_R - 1);
+      const v = data[y * w + x]!;
+      dark[y * w + x] = v < m * f ? 1 : 0;
+      light[y * w + x] = 255 - v < (255 - m) * f ? 1 : 0;
     }
   }
-  return mask;
+  return [dark, light];
 }
 
 /** 8-connected components of the mask with their boxes and pixel counts. */
@@ -255,8 +274,7 @@ function levels(img: GrayImage, mask: Uint8Array, slots: readonly Slot[]): { ink
   return { ink: inkN ? inkSum / inkN : 0, paper: paperN ? paperSum / paperN : 255 };
 }
 
-function locateIn(img: GrayImage, inverted: boolean): TextLine | null {
-  const mask = binarise(img, inverted);
+function locateIn(img: GrayImage, crop: GrayImage, mask: Uint8Array, inverted: boolean): TextLine | null {
   const all = components(mask, img.w, img.h);
   const row = bestRow(all.filter((c) => charLike(c, img.h)));
   if (row.length < MIN_CHARS) return null;
@@ -265,13 +283,15 @@ function locateIn(img: GrayImage, inverted: boolean): TextLine | null {
   const slots = slotsOnLine(all, row, a, b, charH, img.w);
   if (slots.length < MIN_CHARS) return null;
   const charW = median(slots.filter((s) => width(s) < charH).map(width).concat([width(slots[0]!)]));
-  return { slots, a, b, charH, charW, inverted, ...levels(img, mask, slots) };
+  return { image: crop, slots, a, b, charH, charW, inverted, ...levels(img, mask, slots) };
 }
 
 /** The registration's text line, or null when no row of characters stands out. */
-export function locateText(img: GrayImage): TextLine | null {
-  const dark = locateIn(img, false);
-  const light = locateIn(img, true);
+export function locateText(crop: GrayImage): TextLine | null {
+  const img = smooth(crop);
+  const [darkMask, lightMask] = binarise(img);
+  const dark = locateIn(img, crop, darkMask, false);
+  const light = locateIn(img, crop, lightMask, true);
   if (!dark) return light;
   if (!light) return dark;
   // Counters of 0, 8, B … form a row too in the wrong polarity; the characters are taller.

@@ -5,7 +5,7 @@
  */
 import { isPlateSafeError } from '../errors.js';
 import type { Crop } from '../reads/read.js';
-import { calibrate } from './calibration.js';
+import { calibrate, CALIBRATION, type CalibrationTable } from './calibration.js';
 import { rankCandidates } from './candidates.js';
 import { decodeLine } from './ctc.js';
 import { decodeCrop, type GrayImage } from './image.js';
@@ -35,6 +35,8 @@ export interface ReadOptions {
   /** Jurisdiction per crop, when the camera sent one. */
   readonly states?: ReadonlyArray<string | undefined>;
   readonly top?: number;
+  /** Map from raw score to confidence (the shipped table unless refitting it). */
+  readonly calibration?: CalibrationTable;
 }
 
 const NOTHING: Omit<OcrResult, 'ms'> = { plate: '', conf: 0, cands: [], chars: [] };
@@ -50,7 +52,7 @@ export class PlateReader {
   static lineOf(img: GrayImage, options: ReadOptions = {}): Line {
     if (options.mode === 'plain') return plainLine(img);
     const text = locateText(img);
-    return text ? buildLine(img, text, options.layout ?? DEFAULT_LAYOUT) : plainLine(img);
+    return text ? buildLine(text, options.layout ?? DEFAULT_LAYOUT) : plainLine(img);
   }
 
   async read(crops: readonly Crop[], options: ReadOptions = {}): Promise<OcrResult[]> {
@@ -69,6 +71,7 @@ export class PlateReader {
     }
     const frames = await this.recognizer.run(lines);
     const ms = performance.now() - started;
+    const table = options.calibration ?? CALIBRATION;
     return crops.map((_, i) => {
       const li = lineOf[i]!;
       if (li < 0) return { ...NOTHING, ms, error: errors[i] };
@@ -76,8 +79,8 @@ export class PlateReader {
       if (ranked.length === 0) return { ...NOTHING, ms };
       return {
         plate: ranked[0]!.plate,
-        conf: calibrate(ranked[0]!.share),
-        cands: ranked.map((c): [string, number] => [c.plate, calibrate(c.share)]),
+        conf: calibrate(ranked[0]!.share, table),
+        cands: ranked.map((c): [string, number] => [c.plate, calibrate(c.share, table)]),
         chars: [...ranked[0]!.chars],
         ms,
       };

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
+import { registerOcr } from './ocr.js';
 import { registerProfile } from './profile.js';
 import { registerServe } from './serve.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerOcr(program);
   return program;
 }
 
