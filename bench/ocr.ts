@@ -11,7 +11,7 @@
  * {"bench":"ocr","clean":…,"noisy":…,"hard":…,"top3_noisy":…,"ms_p50":…,"crops_per_s":…}
  */
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { calibrate, fitIsotonic, reliability, type CalibrationTable } from '../core/ocr/calibration.js';
 import { PlateReader, type OcrResult, type ReadOptions } from '../core/ocr/reader.js';
@@ -53,10 +53,24 @@ function accuracy(samples: readonly Sample[], results: readonly OcrResult[]): Ac
   return { exact: exact / samples.length, top3: top3 / samples.length };
 }
 
+interface Run {
+  results: OcrResult[];
+  perCrop: number[];
+  wall: number;
+  /** CPU milliseconds of the whole process (all threads) per crop. */
+  cpu: number;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
 /** Read samples on this thread in batches of `batch`; per-crop milliseconds of each call. */
-async function readLocal(reader: PlateReader, samples: readonly Sample[], batch: number, options: ReadOptions): Promise<{ results: OcrResult[]; perCrop: number[]; wall: number }> {
+async function readLocal(reader: PlateReader, samples: readonly Sample[], batch: number, options: ReadOptions): Promise<Run> {
   const results: OcrResult[] = [];
   const perCrop: number[] = [];
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < samples.length; i += batch) {
     const chunk = samples.slice(i, i + batch);
@@ -64,21 +78,28 @@ async function readLocal(reader: PlateReader, samples: readonly Sample[], batch:
     results.push(...(await reader.read(chunk.map((s) => s.crop), options)));
     perCrop.push((performance.now() - t) / chunk.length);
   }
-  return { results, perCrop, wall: performance.now() - t0 };
+  return { results, perCrop, wall: performance.now() - t0, cpu: cpuMs(c0) / samples.length };
 }
 
-function reportStep(name: string, samples: readonly Sample[], run: { results: OcrResult[]; perCrop: number[]; wall: number }, base?: number): number {
+/**
+ * One speed step: accuracy, latency, wall throughput, and CPU per crop — on a machine shared
+ * with other work the CPU time is the steadier measure; cores × 1000 / CPU ms is what the
+ * step would sustain with the cores to itself.
+ */
+function reportStep(name: string, samples: readonly Sample[], run: Run, base?: Run): void {
   const acc = accuracy(samples, run.results);
   const perS = (samples.length / run.wall) * 1000;
-  const ratio = base ? ` (${(perS / base).toFixed(2)}× plain)` : '';
-  console.log(`  ${name.padEnd(34)} exact ${pct(acc.exact).toFixed(1).padStart(5)}%  ms/crop p50 ${quantile(run.perCrop, 0.5).toFixed(2).padStart(6)}  ${perS.toFixed(1).padStart(6)} crops/s${ratio}`);
-  return perS;
+  const ratio = base ? `  ${(base.cpu / run.cpu).toFixed(2)}× plain CPU` : '';
+  console.log(
+    `  ${name.padEnd(36)} exact ${pct(acc.exact).toFixed(1).padStart(5)}%  ms/crop p50 ${quantile(run.perCrop, 0.5).toFixed(2).padStart(6)}` +
+      `  ${perS.toFixed(1).padStart(6)} crops/s  CPU ${run.cpu.toFixed(2).padStart(6)} ms/crop  (${((cpus().length * 1000) / run.cpu).toFixed(0)} crops/s on idle cores)${ratio}`,
+  );
 }
 
 async function main(): Promise<void> {
   const n = arg('n', 600);
   const speedN = arg('speed', 240);
-  console.log(`node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`sets: ${n} crops per preset (seed ${EVAL_SEED}); speed steps on ${speedN} noisy crops`);
   const model = loadModel();
   const sets = new Map<Preset, Sample[]>();
@@ -89,18 +110,22 @@ async function main(): Promise<void> {
   const speedSet = sets.get('noisy')!.slice(0, speedN);
   await reader.read(speedSet.slice(0, 8).map((s) => s.crop));
   console.log('speed (noisy):');
-  const plain = reportStep('plain PP-OCR, batch 1', speedSet, await readLocal(reader, speedSet, 1, { mode: 'plain' }));
+  const plain = await readLocal(reader, speedSet, 1, { mode: 'plain' });
+  reportStep('plain PP-OCR, batch 1 (baseline)', speedSet, plain);
   const located1 = await readLocal(reader, speedSet, 1, {});
   reportStep('located line, batch 1', speedSet, located1, plain);
-  reportStep('located line, batch 8', speedSet, await readLocal(reader, speedSet, 8, {}), plain);
+  reportStep('located line 16+8 px pitch, batch 8', speedSet, await readLocal(reader, speedSet, 8, { layout: { charPx: 16, gapPx: 8 } }), plain);
+  reportStep('located line 14+6 px pitch, batch 8', speedSet, await readLocal(reader, speedSet, 8, {}), plain);
   const threads = availableParallelism();
   const pool = createOcrPool({ model, threads, maxQueue: 1024 });
   await pool.read(speedSet.slice(0, 32).map((s) => s.crop));
+  const c0 = process.cpuUsage();
   const tPool = performance.now();
   const pooled = await Promise.all(Array.from({ length: Math.ceil(speedSet.length / 16) }, (_, i) => pool.read(speedSet.slice(i * 16, i * 16 + 16).map((s) => s.crop))));
   const poolWall = performance.now() - tPool;
+  const poolRun: Run = { results: pooled.flat(), perCrop: [poolWall / speedSet.length], wall: poolWall, cpu: cpuMs(c0) / speedSet.length };
   const cropsPerS = (speedSet.length / poolWall) * 1000;
-  reportStep(`pool, ${threads} threads, batch 16`, speedSet, { results: pooled.flat(), perCrop: [poolWall / speedSet.length], wall: poolWall }, plain);
+  reportStep(`pool, ${threads} threads, batch 16`, speedSet, poolRun, plain);
 
   // Accuracy on every preset through the pool.
   const acc = new Map<Preset, Accuracy>();

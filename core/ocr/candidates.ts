@@ -23,6 +23,8 @@ export interface Candidate {
   readonly plate: string;
   /** Share of the likelihood among the readings considered (0–1, before calibration). */
   readonly share: number;
+  /** Likelihood × format prior, comparable between two readings of one crop. */
+  readonly score: number;
   /** Probability of each character of this reading. */
   readonly chars: readonly number[];
 }
@@ -30,6 +32,8 @@ export interface Candidate {
 /** Alternatives per position taken from the recogniser. */
 const OPTIONS_PER_POSITION = 3;
 const BEAM = 32;
+/** Prior factor for each I, O or Q in a reading. */
+const RARE_LETTER = 0.3;
 /** Shortest reading an edge position may be dropped down to. */
 const MIN_LENGTH = 5;
 
@@ -40,6 +44,23 @@ const MIN_LENGTH = 5;
  * that fits none 0.05; anything else 0.01.
  */
 function formatWeight(plate: string, state: string | undefined): number {
+  return formatFit(plate, state) * rareLetters(plate);
+}
+
+/**
+ * Most states leave I, O and Q out of their sequential series (they read as 1 and 0), so a
+ * reading that needs them is less likely than its look-alike with digits or other letters.
+ */
+function rareLetters(plate: string): number {
+  let f = 1;
+  for (let i = 0; i < plate.length; i++) {
+    const c = plate.charCodeAt(i);
+    if (c === 73 || c === 79 || c === 81) f *= RARE_LETTER;
+  }
+  return f;
+}
+
+function formatFit(plate: string, state: string | undefined): number {
   const s = formatScore(plate, state);
   if (s >= 1) return 1;
   if (s < 0.8) return s >= 0.5 ? 0.05 : 0.01;
@@ -54,7 +75,7 @@ function formatWeight(plate: string, state: string | undefined): number {
 
 function confusableFloor(a: string, b: string): number {
   const cost = substitutionCost(a.charCodeAt(0), b.charCodeAt(0));
-  return cost <= 0.15 ? 0.25 : cost <= 0.25 ? 0.05 : cost < EDIT_COST ? 0.01 : 0;
+  return cost < 0.18 ? 0.25 : cost < 0.28 ? 0.05 : cost < EDIT_COST ? 0.01 : 0;
 }
 
 function optionsAt(p: Positions, i: number): Array<[string, number]> {
@@ -103,5 +124,5 @@ export function rankCandidates(p: Positions, options: CandidateOptions = {}): Ca
   for (const b of beam) b.score *= formatWeight(b.plate, options.state);
   beam.sort((x, y) => y.score - x.score);
   const total = beam.reduce((s, b) => s + b.score, 0) || 1;
-  return beam.slice(0, top).map((b) => ({ plate: b.plate, share: b.score / total, chars: b.chars }));
+  return beam.slice(0, top).map((b) => ({ plate: b.plate, share: b.score / total, score: b.score, chars: b.chars }));
 }

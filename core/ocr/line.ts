@@ -23,7 +23,7 @@ export interface LineLayout {
   readonly gapPx: number;
 }
 
-export const DEFAULT_LAYOUT: LineLayout = { charPx: 16, gapPx: 8 };
+export const DEFAULT_LAYOUT: LineLayout = { charPx: 14, gapPx: 6 };
 
 /** One recogniser input: a single grey channel, values already in the model's [-1, 1]. */
 export interface Line {
@@ -81,10 +81,11 @@ function pitch(t: TextLine): number {
   return d[d.length >> 1] ?? t.charW * 1.3;
 }
 
-export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Line {
+/** `band` cuts the whole registration as one piece even when its slots look regular. */
+export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT, band = false): Line {
   const img = t.image;
   const vs = CAP_PX / t.charH;
-  const regular = regularSlots(t);
+  const regular = !band && regularSlots(t);
   const first = t.slots[0]!;
   const last = t.slots[t.slots.length - 1]!;
   const pad = t.charH * 0.15;
@@ -128,11 +129,11 @@ export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Lin
 
 /**
  * The plain preprocessing PP-OCR ships with (whole crop, height 48, aspect kept, no
- * localisation): the baseline the benchmark measures against, and the fallback when no
- * row of characters is found.
+ * localisation): the baseline the benchmark measures against. Stretched horizontally, it is
+ * a second look at crops where no row of characters stood out.
  */
-export function plainLine(img: GrayImage, maxWidth = 320): Line {
-  const width = Math.min(maxWidth, frames(Math.round((img.w * LINE_H) / img.h)));
+export function plainLine(img: GrayImage, stretch = 1, maxWidth = 320): Line {
+  const width = Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / img.h)));
   const pixels = new Float32Array(LINE_H * width);
   const sx = img.w / width;
   const sy = img.h / LINE_H;

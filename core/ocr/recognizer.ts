@@ -1,7 +1,9 @@
 /**
- * The PP-OCRv4 recogniser on onnxruntime-node (CPU), run on batches of lines. Lines of
- * similar width share a batch and are right-padded with paper to the widest, so padding
- * costs little; each line's frames are cut back to its own width and to the 37 plate classes.
+ * The PP-OCRv4 recogniser on onnxruntime-node (CPU), run on batches of lines. Each line is
+ * right-padded with paper to its width bucket (a multiple of 16 px) and a batch holds lines of
+ * one bucket only: the recogniser's attention sees the padding, so a line padded by its
+ * batch-mates would read differently in another batch. This way a crop reads the same alone
+ * or in any batch. Each line's frames are cut back to the 37 plate classes.
  */
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
@@ -27,6 +29,13 @@ export interface Frames {
   readonly probs: Float32Array;
 }
 
+/** Width a line is padded to: the next multiple of 16 pixels (two CTC frames). */
+export function bucketWidth(width: number): number {
+  return Math.ceil(width / BUCKET_PX) * BUCKET_PX;
+}
+
+const BUCKET_PX = 16;
+
 export class Recognizer {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -46,17 +55,21 @@ export class Recognizer {
   }
 
   async run(lines: readonly Line[]): Promise<Frames[]> {
-    const order = lines.map((_, i) => i).sort((p, q) => lines[p]!.width - lines[q]!.width);
+    const buckets = new Map<number, number[]>();
+    lines.forEach((line, i) => {
+      const w = bucketWidth(line.width);
+      const list = buckets.get(w);
+      if (list) list.push(i);
+      else buckets.set(w, [i]);
+    });
     const out: Frames[] = new Array<Frames>(lines.length);
-    for (let start = 0; start < order.length; start += this.batch) {
-      const idx = order.slice(start, start + this.batch);
-      await this.runBatch(lines, idx, out);
+    for (const [width, members] of buckets) {
+      for (let start = 0; start < members.length; start += this.batch) await this.runBatch(lines, members.slice(start, start + this.batch), width, out);
     }
     return out;
   }
 
-  private async runBatch(lines: readonly Line[], idx: number[], out: Frames[]): Promise<void> {
-    const width = lines[idx[idx.length - 1]!]!.width;
+  private async runBatch(lines: readonly Line[], idx: number[], width: number, out: Frames[]): Promise<void> {
     const plane = LINE_H * width;
     const input = new Float32Array(idx.length * 3 * plane).fill(1);
     idx.forEach((li, b) => {
