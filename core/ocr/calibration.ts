@@ -33,12 +33,19 @@ export function calibrate(raw: number, table: CalibrationTable = CALIBRATION): n
   return y[lo]! + f * (y[hi]! - y[lo]!);
 }
 
-/** Isotonic fit of correctness on raw score; blocks of the solution become the table's knots. */
+/**
+ * Isotonic fit of correctness on raw score. Reads are first pooled into bins of at least
+ * `MIN_BIN` (a block of three reads says nothing), each bin's accuracy is smoothed towards ½
+ * by half a read each way (no stated certainty of 0 or 1 from a finite sample), then adjacent
+ * violators are pooled; the blocks' mean scores become the table's knots.
+ */
 export function fitIsotonic(samples: ReadonlyArray<readonly [number, boolean]>, fittedOn: string): CalibrationTable {
   const sorted = samples.slice().sort((p, q) => p[0] - q[0]);
+  const size = Math.max(MIN_BIN, Math.floor(sorted.length / MAX_BINS));
   const blocks: Array<{ sum: number; n: number; x: number }> = [];
-  for (const [raw, ok] of sorted) {
-    blocks.push({ sum: ok ? 1 : 0, n: 1, x: raw });
+  for (let start = 0; start < sorted.length; start += size) {
+    const bin = sorted.slice(start, start + size);
+    blocks.push({ sum: bin.filter(([, ok]) => ok).length, n: bin.length, x: bin.reduce((a, [r]) => a + r, 0) / bin.length });
     while (blocks.length > 1) {
       const b = blocks[blocks.length - 1]!;
       const a = blocks[blocks.length - 2]!;
@@ -51,12 +58,16 @@ export function fitIsotonic(samples: ReadonlyArray<readonly [number, boolean]>, 
   }
   const round = (v: number): number => Math.round(v * 1e4) / 1e4;
   return {
-    method: 'isotonic (pool adjacent violators), knots at block mean scores',
+    method: `isotonic (pool adjacent violators) on bins of ${size}, accuracy smoothed (k + ½)/(n + 1)`,
     fittedOn,
     x: blocks.map((b) => round(b.x)),
-    y: blocks.map((b) => round(b.sum / b.n)),
+    y: blocks.map((b) => round((b.sum + 0.5) / (b.n + 1))),
   };
 }
+
+/** Fewest reads in a bin, and most bins, of the isotonic fit. */
+const MIN_BIN = 20;
+const MAX_BINS = 40;
 
 export interface ReliabilityRow {
   readonly lo: number;

@@ -52,11 +52,6 @@ export class PlateReader {
     return new PlateReader(await Recognizer.create(model, options));
   }
 
-  /** Text line of one grey crop, for the recogniser. */
-  static lineOf(img: GrayImage, options: ReadOptions = {}): Line {
-    return PlateReader.linesOf(img, options)[0]!;
-  }
-
   /**
    * The lines to read a crop from, best first: the located registration, then second looks
    * for when its reading is doubtful (the registration as one band, the whole crop stretched).
