@@ -33,7 +33,7 @@ export interface Candidate {
 const OPTIONS_PER_POSITION = 3;
 const BEAM = 32;
 /** Prior factor for each I, O or Q in a reading. */
-const RARE_LETTER = 0.3;
+const RARE_LETTER = 0.1;
 /** Shortest reading an edge position may be dropped down to. */
 const MIN_LENGTH = 5;
 
@@ -78,6 +78,19 @@ function confusableFloor(a: string, b: string): number {
   return cost < 0.18 ? 0.25 : cost < 0.28 ? 0.05 : cost < EDIT_COST ? 0.01 : 0;
 }
 
+function topTwo(p: Positions, i: number): number {
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < A; k++) {
+    const q = p.probs[i * A + k]!;
+    if (q > a) {
+      b = a;
+      a = q;
+    } else if (q > b) b = q;
+  }
+  return a + b;
+}
+
 function optionsAt(p: Positions, i: number): Array<[string, number]> {
   const base = i * A;
   const ranked: Array<[string, number]> = [];
@@ -115,7 +128,8 @@ export function rankCandidates(p: Positions, options: CandidateOptions = {}): Ca
     // A first or last position the recogniser was unsure of may be clutter read as a
     // character (a frame edge, a bolt): a reading without it competes, weighted by the doubt.
     if ((i === 0 || i === p.n - 1) && p.n > MIN_LENGTH) {
-      const doubt = 1 - opts[0]![1];
+      // Torn between two look-alikes (`1` or `T`) is still a character; clutter spreads wider.
+      const doubt = Math.max(0, 1 - topTwo(p, i));
       for (const b of beam) next.push({ plate: b.plate, score: b.score * doubt, chars: b.chars });
     }
     next.sort((x, y) => y.score - x.score);
