@@ -134,3 +134,7 @@ export const ErrKeyStore = define('PS_ERR_KEY_STORE', 500, 'The key store cannot
 // ── inquiries (POLICY R2) ──────────────────────────────────────────────────────────────
 export const ErrInquiryIncomplete = define('PS_ERR_INQUIRY_INCOMPLETE', 400, 'A case number and a purpose are required for this inquiry');
 export const ErrCursorInvalid = define('PS_ERR_CURSOR_INVALID', 400, 'The page cursor is malformed or belongs to another query');
+// ── OCR ────────────────────────────────────────────────────────────────────────────────
+export const ErrModelMissing = define('PS_ERR_MODEL_MISSING', 500, 'OCR model file not found where its manifest says');
+export const ErrModelAltered = define('PS_ERR_MODEL_ALTERED', 500, 'OCR model file does not match the sha256 in its manifest');
+export const ErrCropInvalid = define('PS_ERR_CROP_INVALID', 400, 'Plate crop cannot be decoded or its size does not match');

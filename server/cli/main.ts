@@ -12,6 +12,7 @@ import { registerAudit } from './audit.js';
 import { registerCompact } from './compact.js';
 import { registerHotlist } from './hotlist.js';
 import { registerMatch } from './match.js';
+import { registerOcr } from './ocr.js';
 import { registerProfile } from './profile.js';
 import { registerRelease } from './release.js';
 import { registerReport } from './report.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerMatch(program);
   registerSearch(program);
   registerCompact(program);
+  registerOcr(program);
   return program;
 }
 

