@@ -19,6 +19,8 @@ import { ReadAdmission } from './camera/admission.js';
 import { CameraHealth } from './camera/health.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { PoolMatchService } from './ingest/match-service.js';
+import { OcrStage } from './ingest/ocr-stage.js';
+import { loadModel } from '../models/loader.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openRooms, type Rooms } from './rooms.js';
 import { MatchPool } from '../workers/match-pool.js';
@@ -43,6 +45,8 @@ export interface Server {
 export async function startServer(input: ConfigInput = {}, logger?: Logger): Promise<Server> {
   const config = parseConfig(input);
   const profile = loadProfile(config.profile);
+  // A missing or altered OCR model stops start-up here, never at the first crop.
+  const model = loadModel();
   const log = logger ?? pino({ name: 'platesafe', level: config.log.level });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -56,8 +60,9 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   for (const cam of rooms.cameras.list()) health.register(cam.id);
   health.start();
   const matcher = new PoolMatchService(pool, rooms.hotlists, config.match.maxHitsPerRead);
-  const pipeline = new IngestPipeline(matcher, rooms.detections, rooms.hits, hub, metrics, log, config.ingest);
-  const admission = new ReadAdmission(pipeline, rooms.detections, metrics, log, config.ingest.busyRetryMs);
+  const ocr = new OcrStage(model, config.ocr);
+  const pipeline = new IngestPipeline(matcher, rooms.detections, rooms.hits, hub, ocr, metrics, log, config.ingest);
+  const admission = new ReadAdmission(pipeline, ocr, rooms.detections, metrics, log, config.ingest.busyRetryMs);
 
   const app = uWS.App();
   app.ws('/v1/camera', cameraBehavior({ registry: rooms.cameras, admission, health, metrics, log, maxFrameBytes: config.ingest.maxFrameBytes, heartbeatS: config.ingest.heartbeatS }));
@@ -114,6 +119,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
         app.close();
         unsubscribe();
         await pool.close();
+        await ocr.close();
         await rooms.close();
         log.info('closed');
       })();

@@ -17,7 +17,9 @@ export type Frame = Record<string, unknown> & { t?: unknown };
 export function decodeFrame(data: ArrayBuffer, isBinary: boolean): Frame {
   let value: unknown;
   try {
-    value = isBinary ? unpackr.unpack(new Uint8Array(data)) : JSON.parse(Buffer.from(data).toString('utf8'));
+    // uWS reuses a message's memory once its callback returns, and msgpackr hands out binary
+    // fields (crops, images) as views into its input: decode from a copy that outlives it.
+    value = isBinary ? unpackr.unpack(Buffer.from(new Uint8Array(data))) : JSON.parse(Buffer.from(data).toString('utf8'));
   } catch (e) {
     throw new ErrBadInput(`malformed ${isBinary ? 'MessagePack' : 'JSON'} frame: ${(e as Error).message}`);
   }

@@ -55,6 +55,15 @@ export const ConfigSchema = z
         maxHitsPerRead: z.number().int().positive().default(3),
       })
       .prefault({}),
+    ocr: z
+      .object({
+        /** OCR worker threads; default one per core. They start with the first crop. */
+        threads: z.number().int().positive().optional(),
+        /** OCR tasks waiting before cameras sending crops are answered `busy`. */
+        maxQueue: z.number().int().positive().default(64),
+        batch: z.number().int().positive().default(16),
+      })
+      .prefault({}),
     consoles: z
       .object({
         /** Bytes queued to one console before it is disconnected as too slow. */

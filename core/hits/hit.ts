@@ -21,6 +21,8 @@ export interface HitRead {
   readonly det?: string;
   /** Candidates the matcher tried (camera and OCR). */
   readonly cands?: ReadonlyArray<readonly [string, number]>;
+  /** The server's own reading of the plate crop, when the camera sent one. */
+  readonly ocr?: { readonly plate: string; readonly conf: number };
 }
 
 export interface HitEntry {

@@ -18,6 +18,7 @@ import { ReadSchema, type Read } from '../../core/reads/read.js';
 import type { Metrics } from '../metrics.js';
 import type { AckTarget, IngestPipeline } from '../ingest/pipeline.js';
 import type { DetectionWriter } from '../ingest/ports.js';
+import type { OcrStage } from '../ingest/ocr-stage.js';
 
 const MAX_REFUSALS = 10_000;
 
@@ -110,6 +111,7 @@ export class ReadAdmission {
 
   constructor(
     private readonly pipeline: IngestPipeline,
+    private readonly ocr: OcrStage,
     private readonly store: DetectionWriter,
     private readonly metrics: Metrics,
     private readonly log: Logger,
@@ -153,9 +155,9 @@ export class ReadAdmission {
     if (read.seq <= s.lastSeq) {
       return this.reject(s, raw, ErrSeqOrder, `seq ${read.seq} is not after ${s.lastSeq}`);
     }
-    const plate = read.plate === undefined ? undefined : tryNormalizePlate(read.plate);
-    if (plate === null || plate === undefined) {
-      // Crops without a usable camera reading go to OCR once the OCR pool is wired in.
+    const plate = read.plate === undefined ? undefined : (tryNormalizePlate(read.plate) ?? undefined);
+    // A crop is read by OCR; without one, the camera's text must be a plate.
+    if (plate === undefined && read.crop === undefined) {
       return this.reject(s, raw, ErrPlateInvalid, `plate ${JSON.stringify(read.plate ?? '')} is not 1–10 letters and digits`);
     }
     if (this.excluded(s.camera, read)) {
@@ -163,7 +165,7 @@ export class ReadAdmission {
       s.lastSeq = read.seq;
       return this.reject(s, raw, ErrExcludedZone, 'read inside an exclusion zone of this camera');
     }
-    if (!this.pipeline.hasRoom()) return this.shed(s, read.seq);
+    if (!this.pipeline.hasRoom() || (read.crop !== undefined && !this.ocr.hasRoom())) return this.shed(s, read.seq);
     s.busySeq = -1;
     s.lastSeq = read.seq;
     s.inFlight.add(read.seq);

@@ -39,7 +39,7 @@ export function hitFrame(hit: Hit, escalated = false): Record<string, unknown> {
     hit: hit.id,
     seq: hit.seq,
     ts: hit.ts,
-    read: { plate: read.plate, st: read.st, conf: read.conf, cam: read.cam, seq: read.seq, ts: read.ts, lat: read.lat, lon: read.lon, veh: read.veh, cands: read.cands },
+    read: { plate: read.plate, st: read.st, conf: read.conf, cam: read.cam, seq: read.seq, ts: read.ts, lat: read.lat, lon: read.lon, veh: read.veh, cands: read.cands, ocr: read.ocr },
     entry: { list: entry.list, plate: entry.plate, st: entry.st, reason: entry.reason, pri: entry.pri, case: entry.case, info: entry.info, covert: entry.covert || undefined },
     match: { kind: match.kind, score: match.score, diff: match.diff, state: match.state, candidate: match.candidate },
     state: wireState(hit),

@@ -9,6 +9,9 @@ import type { HitEntry } from '../../core/hits/hit.js';
 import type { MatchPool } from '../../workers/match-pool.js';
 import type { MatchedHit, MatchRequest, MatchService } from './ports.js';
 
+/** A read with nothing to match (a crop OCR could not read). */
+const EMPTY: MatchRequest = { plate: undefined };
+
 export class PoolMatchService implements MatchService {
   constructor(
     private readonly pool: MatchPool,
@@ -17,7 +20,7 @@ export class PoolMatchService implements MatchService {
   ) {}
 
   async match(batch: readonly MatchRequest[]): Promise<MatchedHit[][]> {
-    const found = await this.pool.match(batch);
+    const found = await this.pool.match(batch.map((r) => (r.plate === undefined && !r.cands ? EMPTY : r)));
     return found.map((matches) => (matches.length === 0 ? [] : matches.slice(0, this.maxHitsPerRead).map((m) => this.toHit(m))));
   }
 

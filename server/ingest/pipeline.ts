@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Read } from '../../core/reads/read.js';
 import type { NewHit } from '../../core/hits/hit.js';
 import type { Metrics } from '../metrics.js';
+import type { OcrStage } from './ocr-stage.js';
 import { ErrRetentionPassed } from '../../core/errors.js';
 import type { DetectionInput, DetectionWriter, HitBroadcaster, HitSink, MatchRequest, MatchService, WriteResult } from './ports.js';
 
@@ -28,8 +29,14 @@ export interface AckTarget {
 
 export interface Accepted {
   readonly read: Read;
-  /** Normalised plate text the matcher uses. */
-  readonly plate: string;
+  /** Normalised plate text: the camera's, else the OCR's best reading once known. */
+  plate: string | undefined;
+  /** The server's own reading of the crop, when the read carried one. */
+  ocr?: { plate: string; conf: number; cands: [string, number][] };
+  /** Camera and OCR candidates merged, when OCR ran. */
+  cands?: [string, number][];
+  /** Why the read can never be stored (a crop that does not decode), when it cannot. */
+  refused?: { code: string; msg: string };
   readonly target: AckTarget;
   /** Receive time, `performance.now()` for latency and `Date.now()` for the record. */
   readonly rxMono: number;
@@ -52,6 +59,7 @@ export class IngestPipeline {
     private readonly store: DetectionWriter,
     private readonly hits: HitSink,
     private readonly consoles: HitBroadcaster,
+    private readonly ocr: OcrStage,
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly options: PipelineOptions,
@@ -88,20 +96,36 @@ export class IngestPipeline {
     const batch = this.pending;
     this.pending = [];
     this.metrics.inFlight.set(this.inFlight);
-    const started = performance.now();
-    const matched = this.match.match(batch.map(toMatchRequest));
-    const written = this.store.appendBatch(batch.map(toDetection));
-    const hitsDurable = matched.then((results) => {
-      this.metrics.matchLatency.observe((performance.now() - started) / 1000);
-      return this.raiseHits(batch, results);
-    });
-    const done = Promise.all([written, hitsDurable]);
+    const crops = batch.filter((a) => a.read.crop !== undefined);
+    // The whole batch waits for its crops: acks are cumulative per camera, so a camera's
+    // later text read must not be acked before its earlier crop read is stored.
+    const done = crops.length === 0 ? this.process(batch) : this.ocr.run(crops).then(() => this.process(batch));
     this.chain = this.chain.then(() =>
       done.then(
         ([results]) => this.complete(batch, results),
         (e: unknown) => this.fail(batch, e),
       ),
     );
+  }
+
+  /** Matching and the durable write, side by side; resolves when both the read and its hits are durable. */
+  private process(batch: readonly Accepted[]): Promise<[readonly WriteResult[], void]> {
+    const started = performance.now();
+    const matched = this.match.match(batch.map(toMatchRequest));
+    const written = this.write(batch);
+    const hitsDurable = matched.then((results) => {
+      this.metrics.matchLatency.observe((performance.now() - started) / 1000);
+      return this.raiseHits(batch, results);
+    });
+    return Promise.all([written, hitsDurable]);
+  }
+
+  /** The durable write of every read not refused before it; results in batch order. */
+  private async write(batch: readonly Accepted[]): Promise<WriteResult[]> {
+    const keep = batch.filter((a) => !a.refused);
+    const stored = keep.length > 0 ? await this.store.appendBatch(keep.map(toDetection)) : [];
+    let j = 0;
+    return batch.map((a) => (a.refused ? { status: 'rejected', code: a.refused.code } : stored[j++]!));
   }
 
   private raiseHits(batch: readonly Accepted[], results: Awaited<ReturnType<MatchService['match']>>): Promise<void> {
@@ -146,7 +170,7 @@ export class IngestPipeline {
 
   private refused(a: Accepted, r: Extract<WriteResult, { status: 'expired' | 'rejected' }>): void {
     const code = r.status === 'expired' ? ErrRetentionPassed.code : r.code;
-    const msg = r.status === 'expired' ? 'read is older than the retention window; not stored (POLICY R7)' : 'read refused by the store';
+    const msg = r.status === 'expired' ? 'read is older than the retention window; not stored (POLICY R7)' : (a.refused?.msg ?? 'read refused by the store');
     this.metrics.readsNacked.inc({ code });
     this.log.warn({ cam: a.target.cam, seq: a.read.seq, code }, 'read not stored');
     a.target.nacked(a.read.seq, code, msg);
@@ -173,25 +197,28 @@ function byTarget(batch: readonly Accepted[]): Map<AckTarget, number[]> {
 
 function toMatchRequest(a: Accepted): MatchRequest {
   const r = a.read;
+  // With OCR the merged candidates carry the camera's plate too; the best of them leads.
+  if (a.cands) return { plate: a.cands[0]?.[0], st: r.st, conf: a.cands[0]?.[1], cands: a.cands.slice(1) };
   return { plate: a.plate, st: r.st, conf: r.conf, cands: r.cands };
 }
 
 function toDetection(a: Accepted): DetectionInput {
-  return { cam: a.target.cam, read: a.read, received: a.rx };
+  return { cam: a.target.cam, read: a.read, received: a.rx, ocr: a.ocr };
 }
 
 function hitRead(a: Accepted): NewHit['read'] {
   const r = a.read;
   return {
-    plate: a.plate,
+    plate: a.plate ?? '',
     st: r.st,
-    conf: r.conf,
+    conf: r.conf ?? a.ocr?.conf,
     cam: a.target.cam,
     seq: r.seq,
     ts: r.ts,
     lat: r.lat,
     lon: r.lon,
     veh: r.veh,
-    cands: r.cands,
+    cands: a.cands ?? r.cands,
+    ocr: a.ocr ? { plate: a.ocr.plate, conf: a.ocr.conf } : undefined,
   };
 }

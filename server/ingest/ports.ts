@@ -8,7 +8,7 @@ import type { Hit, NewHit } from '../../core/hits/hit.js';
 
 /** One read to match: its text and every candidate reading (camera and OCR). */
 export interface MatchRequest {
-  readonly plate: string;
+  readonly plate: string | undefined;
   readonly st?: string;
   readonly conf?: number;
   readonly cands?: ReadonlyArray<readonly [string, number]>;
