@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { Unpackr } from 'msgpackr';
 import { SimCamera } from '../server/demo/camera-sim.js';
-import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../core/plates/synthetic.js';
 import { percentile, round } from './env.js';
 
 export interface FleetPlan {

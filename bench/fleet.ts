@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, type Server } from '../server/app.js';
-import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../core/plates/synthetic.js';
 import type { FleetPlan } from './fleet-gen.js';
 import { numericArgs, printEnvironment, round } from './env.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startServer } from '../server/app.js';
-import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../core/plates/synthetic.js';
 import { numericArgs, printEnvironment } from './env.js';
 
 const args = numericArgs({ connections: 20, seconds: 10, batch: 50, entries: 100_000 });

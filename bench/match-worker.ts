@@ -6,7 +6,7 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { Matcher } from '../core/hotlist/matcher.js';
 import type { IndexSnapshot } from '../core/hotlist/list-index.js';
-import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../core/plates/synthetic.js';
 
 interface Msg {
   snapshot?: IndexSnapshot;

@@ -15,7 +15,7 @@ import { PlateDistance } from '../core/hotlist/distance.js';
 import type { RawRow } from '../core/hotlist/rows.js';
 import { HotlistStore } from '../core/hotlist/store.js';
 import { loadProfile } from '../core/policy/profiles.js';
-import { PlateGenerator } from '../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../core/plates/synthetic.js';
 
 const args = parseArgs(process.argv.slice(2));
 const ENTRIES = args.entries ?? 1_000_000;

@@ -5,8 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { CameraRegistry } from '../../core/cameras/registry.js';
-import { confusablesOf } from '../../core/plates/confusion.js';
-import { FORMATS } from '../../core/plates/formats.js';
+import { PlateGenerator } from '../../core/plates/synthetic.js';
 import { SimCamera, type ReadBody } from './camera-sim.js';
 
 export interface DemoFleetOptions {
@@ -25,38 +24,6 @@ const COLOURS = ['white', 'black', 'silver', 'grey', 'blue', 'red'];
 const MAKES = ['Toyota', 'Honda', 'Ford', 'Tesla', 'Chevrolet', 'Nissan'];
 const BODIES = ['sedan', 'suv', 'pickup', 'van', 'hatchback'];
 
-/** A seeded generator, so a demo run is reproducible. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
-const pick = <T>(r: () => number, a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
-
-/** A random plate in one of the state's formats. */
-export function randomPlate(r: () => number, state = 'CA'): string {
-  const template = pick(r, FORMATS[state] ?? FORMATS.CA!);
-  let out = '';
-  for (const t of template) {
-    if (t === '#') out += String(Math.floor(r() * 10));
-    else if (t === '@') out += String.fromCharCode(65 + Math.floor(r() * 26));
-    else out += t;
-  }
-  return out;
-}
-
-/** The plate as OCR might read it: one confusable character swapped, sometimes. */
-export function misread(r: () => number, plate: string): string {
-  const i = Math.floor(r() * plate.length);
-  const alt = confusablesOf(plate[i]!);
-  return alt.length === 0 ? plate : plate.slice(0, i) + alt[0] + plate.slice(i + 1);
-}
-
 export async function startDemoFleet(registry: CameraRegistry, o: DemoFleetOptions, log: Logger): Promise<() => Promise<void>> {
   const sims: SimCamera[] = [];
   for (let c = 0; c < o.cameras; c++) {
@@ -65,18 +32,19 @@ export async function startDemoFleet(registry: CameraRegistry, o: DemoFleetOptio
     const token = registry.get(id)
       ? await registry.rotateToken(id)
       : (await registry.add({ id, name: `Demo camera ${c + 1}`, placement: { ...pos, justification: 'demo: arterial road, public view' } })).token;
-    const r = rng(c + 1);
+    const g = new PlateGenerator(c + 1);
     const next = (): ReadBody => {
-      const hot = o.hotPlates.length > 0 && r() < o.hitShare ? pick(r, o.hotPlates) : undefined;
-      const plate = hot ? (r() < 0.3 ? misread(r, hot.plate) : hot.plate) : randomPlate(r);
+      const hot = o.hotPlates.length > 0 && g.random() < o.hitShare ? g.pick(o.hotPlates) : undefined;
+      const st = hot?.st ?? g.state();
+      const plate = hot ? (g.random() < 0.3 ? g.confuse(hot.plate, 1) : hot.plate) : g.plate(st);
       return {
         plate,
-        st: hot?.st ?? 'CA',
-        conf: 0.8 + r() * 0.2,
-        lat: pos.lat + (r() - 0.5) * 0.0004,
-        lon: pos.lon + (r() - 0.5) * 0.0004,
-        hdg: Math.floor(r() * 360),
-        veh: { make: pick(r, MAKES), color: pick(r, COLOURS), body: pick(r, BODIES) },
+        st,
+        conf: 0.8 + g.random() * 0.2,
+        lat: pos.lat + (g.random() - 0.5) * 0.0004,
+        lon: pos.lon + (g.random() - 0.5) * 0.0004,
+        hdg: g.int(360),
+        veh: { make: g.pick(MAKES), color: g.pick(COLOURS), body: g.pick(BODIES) },
       };
     };
     const sim = new SimCamera({ url: o.url, cam: id, token, rate: o.rate, tickMs: 250, next });

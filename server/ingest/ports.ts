@@ -3,6 +3,7 @@
  * detection store and hit store to these; keeping them small keeps ingest testable and lets
  * a cluster backend slot in (DESIGN.md, "When one machine is not enough").
  */
+import type { AppendResult } from '../../core/detections/store.js';
 import type { Read } from '../../core/reads/read.js';
 import type { Hit, NewHit } from '../../core/hits/hit.js';
 
@@ -32,11 +33,7 @@ export interface DetectionInput {
 }
 
 /** What became of one read in a group commit. */
-export type WriteResult =
-  | { readonly status: 'stored'; readonly id: string }
-  | { readonly status: 'duplicate' }
-  | { readonly status: 'expired' }
-  | { readonly status: 'rejected'; readonly code: string };
+export type WriteResult = AppendResult;
 
 export interface DetectionWriter {
   /** Durable in one group commit; resolves with one result per item, in order. */

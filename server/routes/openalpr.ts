@@ -10,8 +10,7 @@ import { ErrBadInput } from '../../core/errors.js';
 import type { Camera } from '../../core/cameras/registry.js';
 import type { ReadAdmission } from '../camera/admission.js';
 import type { CameraHealth } from '../camera/health.js';
-import { readBody, sendError, sendJson, trackAbort } from '../http.js';
-import { admitAndWait, cameraFromRequest, parseBody, type ReadsRouteDeps } from './reads.js';
+import { admitAndWait, cameraPost, type ReadsRouteDeps } from './reads.js';
 
 const Candidate = z.object({ plate: z.string(), confidence: z.number() }).loose();
 const Named = z.array(z.object({ name: z.string(), confidence: z.number().optional() }).loose()).optional();
@@ -87,31 +86,15 @@ export function toReads(upload: z.infer<typeof Upload>, nextSeq: () => number): 
 }
 
 export function openAlprRoute(app: uWS.TemplatedApp, deps: ReadsRouteDeps & { health: CameraHealth }): void {
-  app.post('/v1/compat/openalpr', (res, req) => {
-    trackAbort(res);
-    const type = req.getHeader('content-type');
-    let camera: Camera;
-    try {
-      camera = cameraFromRequest(req, deps.registry);
-    } catch (e) {
-      sendError(res, e);
-      return;
+  cameraPost(app, '/v1/compat/openalpr', deps, async (camera, body) => {
+    const parsed = Upload.safeParse(body);
+    if (!parsed.success) throw new ErrBadInput(`not an OpenALPR upload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (parsed.data.data_type === 'heartbeat') {
+      deps.health.connected(camera.id);
+      deps.health.heartbeat(camera.id, { t: 'hb', st: { cams: 'ok' } });
+      return { acked: [], nacked: [] };
     }
-    readBody(res, deps.maxBodyBytes)
-      .then((body) => {
-        const parsed = Upload.safeParse(parseBody(body, type));
-        if (!parsed.success) throw new ErrBadInput(`not an OpenALPR upload: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        if (parsed.data.data_type === 'heartbeat') {
-          deps.health.connected(camera.id);
-          deps.health.heartbeat(camera.id, { t: 'hb', st: { cams: 'ok' } });
-          return { acked: [], nacked: [] };
-        }
-        return admitAndWait(deps.admission, camera, toReads(parsed.data, seqAllocator(deps.admission, camera)));
-      })
-      .then(
-        (result) => sendJson(res, 200, result),
-        (e: unknown) => sendError(res, e),
-      );
+    return admitAndWait(deps.admission, camera, toReads(parsed.data, seqAllocator(deps.admission, camera)));
   });
 }
 

@@ -52,8 +52,17 @@ export async function admitAndWait(admission: ReadAdmission, camera: Camera, ite
   return result;
 }
 
-export function readsRoute(app: uWS.TemplatedApp, deps: ReadsRouteDeps): void {
-  app.post('/v1/reads', (res, req) => {
+/**
+ * A camera's POST: token first, then the bounded body, then `handle`; the answer carries the
+ * acked and nacked seqs, or 503 `PS_ERR_BUSY` when nothing could be taken.
+ */
+export function cameraPost(
+  app: uWS.TemplatedApp,
+  path: string,
+  deps: ReadsRouteDeps,
+  handle: (camera: Camera, body: unknown) => Promise<HttpReadsResult>,
+): void {
+  app.post(path, (res, req) => {
     trackAbort(res);
     const type = req.getHeader('content-type');
     let camera: Camera;
@@ -64,7 +73,7 @@ export function readsRoute(app: uWS.TemplatedApp, deps: ReadsRouteDeps): void {
       return;
     }
     readBody(res, deps.maxBodyBytes)
-      .then((body) => admitAndWait(deps.admission, camera, itemsOf(parseBody(body, type))))
+      .then((body) => handle(camera, parseBody(body, type)))
       .then(
         (result) => {
           if (result.busy && result.acked.length === 0) {
@@ -74,6 +83,10 @@ export function readsRoute(app: uWS.TemplatedApp, deps: ReadsRouteDeps): void {
         (e: unknown) => sendError(res, e),
       );
   });
+}
+
+export function readsRoute(app: uWS.TemplatedApp, deps: ReadsRouteDeps): void {
+  cameraPost(app, '/v1/reads', deps, (camera, body) => admitAndWait(deps.admission, camera, itemsOf(body)));
 }
 
 export function parseBody(body: Buffer, contentType: string): unknown {

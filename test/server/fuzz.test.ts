@@ -4,7 +4,7 @@
  * server still answers, and every refused frame was counted.
  */
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../server/demo/fleet.js';
+import { rng } from '../../core/plates/synthetic.js';
 import { addCamera, bootServer, camera, Client, encode, importList, type Frame } from '../support/server.js';
 
 const FRAMES = 100_000;

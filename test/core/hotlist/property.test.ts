@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PlateDistance } from '../../../core/hotlist/distance.js';
 import { parsePattern, PatternMatcher } from '../../../core/hotlist/pattern.js';
 import { confusablesOf } from '../../../core/plates/confusion.js';
-import { PlateGenerator } from '../../../fixtures/hotlists/plates.js';
+import { PlateGenerator } from '../../../core/plates/synthetic.js';
 import { matcherOf } from './helpers.js';
 
 const NOW = Date.UTC(2026, 10, 1);
