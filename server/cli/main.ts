@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
 import { registerProfile } from './profile.js';
 import { registerServe } from './serve.js';
+import { registerCamera } from './camera.js';
 
 export function buildProgram(): Command {
   const program = new Command('platesafe')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerCamera(program);
   return program;
 }
 
