@@ -37,12 +37,17 @@ export interface PurgeCounts {
   purged(p: Period): MaybePromise<{ readonly partitions: number; readonly detections: number }>;
 }
 
+/**
+ * The audit log is always there; the other counts come from the stores that own them. A
+ * command run without those stores leaves them out, and the report says "not available"
+ * rather than printing a zero nobody counted.
+ */
 export interface ReportSources {
   readonly audit: AuditLog;
-  readonly cameras: CameraCounts;
-  readonly detections: DetectionCounts;
-  readonly hits: HitCounts;
-  readonly purges: PurgeCounts;
+  readonly cameras?: CameraCounts;
+  readonly detections?: DetectionCounts;
+  readonly hits?: HitCounts;
+  readonly purges?: PurgeCounts;
 }
 
 export interface AgencyReleases {
