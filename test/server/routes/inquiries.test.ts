@@ -71,7 +71,7 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
     const pixels = Uint8Array.from([0, 64, 128, 255, 10, 20]);
     const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
     const body = pack([{ seq: 10, ts: Date.now() - 5000, plate: '3IMG001', crop: { fmt: 'gray8', w: 3, h: 2, data: pixels }, img: jpeg }]);
-    const posted = await fetch(`${h.server.url}/v1/reads`, { method: 'POST', headers: { authorization: `Bearer ${cam}`, 'content-type': 'application/msgpack' }, body });
+    const posted = await fetch(`${h.server.url}/v1/reads`, { method: 'POST', headers: { authorization: `Bearer ${cam}`, 'content-type': 'application/msgpack' }, body: new Uint8Array(body) });
     expect(((await posted.json()) as { acked: number[] }).acked).toEqual([10]);
     const id = (await h.call<{ items: Det[] }>('POST', '/v1/search', { as: 'investigator', json: { pattern: '3IMG*', ...INQUIRY } })).body.items[0]!.id;
     const refused = await h.call<{ error: { code: string } }>('GET', `/v1/detections/${id}/image`, { as: 'investigator', query: { case: '26-0142' } });
