@@ -1,12 +1,13 @@
 /**
- * `platesafe audit verify|sample|review` (POLICY R2, R3): check the hash chain of the audit
- * log, draw a random sample of browsing inquiries, and record a supervisor's review outcome.
+ * `platesafe audit verify|purge|sample|review` (POLICY R2, R3): check the hash chain of the
+ * audit log, purge what is past the audit retention (never earlier), draw a random sample of
+ * browsing inquiries, and record a supervisor's review outcome.
  */
 import type { Command } from 'commander';
 import { drawSample, recordReview, reviewsOf } from '../../core/audit/sampling.js';
 import { ErrAuditBroken } from '../../core/errors.js';
 import { authorize } from '../../core/policy/authz.js';
-import { common, optionsOf, parseCount, print, withSignIn } from './rooms.js';
+import { common, optionsOf, parseCount, parseDate, print, withSignIn } from './rooms.js';
 
 export function registerAudit(program: Command): void {
   const cmd = program.command('audit').description('the audit trail: verify, random samples, reviews (POLICY R2, R3)');
@@ -26,6 +27,18 @@ export function registerAudit(program: Command): void {
         print(`audit log intact: ${r.count} records, head ${r.head}`);
       }),
     );
+  common(cmd.command('purge'))
+    .description('remove audit records older than a date; refused inside the profile’s audit retention')
+    .requiredOption('--before <date>', 'remove records older than this')
+    .action((_o: unknown, c: Command) => {
+      const o = optionsOf<{ before: string }>(c);
+      const before = parseDate(o.before, 'before');
+      return withSignIn(o, async (rooms, me) => {
+        authorize(me.role, 'audit.purge');
+        const { removed, anchor } = await rooms.audit.purgeBefore(before, me.user);
+        print(`removed ${removed} audit records; the chain now starts after record ${anchor}`);
+      });
+    });
   common(cmd.command('sample'))
     .description('draw browsing inquiries uniformly at random from the last months, for review')
     .option('--months <n>', 'window in months (default: the profile’s)')

@@ -62,6 +62,7 @@ export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
 }
 
 let lines: Interface | undefined;
+let ended = false;
 const pending: string[] = [];
 const waiting: Array<(line: string | undefined) => void> = [];
 
@@ -71,10 +72,11 @@ function nextLine(): Promise<string | undefined> {
     lines = createInterface({ input: process.stdin, terminal: false });
     lines.on('line', (l) => (waiting.length ? waiting.shift()!(l) : pending.push(l)));
     lines.on('close', () => {
+      ended = true;
       while (waiting.length) waiting.shift()!(undefined);
     });
   }
-  if (pending.length) return Promise.resolve(pending.shift());
+  if (pending.length || ended) return Promise.resolve(pending.shift());
   return new Promise((resolve) => waiting.push(resolve));
 }
 

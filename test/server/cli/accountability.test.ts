@@ -127,6 +127,13 @@ describe('platesafe user|audit|agency|release|report', () => {
     expect((await cli('ivy', 'report', 'quarterly', '--year', '2026', '--quarter', '1')).err).toContain('PS_ERR_FORBIDDEN');
   });
 
+  it('refuses to purge audit records inside the profile’s audit retention', async () => {
+    const r = await cli('root', 'audit', 'purge', '--before', new Date(Date.now() - 24 * 3600_000).toISOString());
+    expect(r.err).toContain('PS_ERR_AUDIT_RETENTION');
+    expect((await cli('aud', 'audit', 'purge', '--before', '2000-01-01')).err).toContain('PS_ERR_FORBIDDEN');
+    expect((await cli('root', 'audit', 'purge', '--before', '2000-01-01')).out).toContain('removed 0 audit records');
+  });
+
   it('verifies the audit chain, and names the record someone altered', async () => {
     expect((await cli('aud', 'audit', 'verify')).out).toMatch(/^audit log intact: \d+ records/);
     const root = open({ path: join(dir, 'audit'), compression: false });
