@@ -1,3 +1,5 @@
+import { unpack } from 'msgpackr';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiHarness, INQUIRY, postReads, type ApiHarness } from '../../helpers/api.js';
 
@@ -69,5 +71,30 @@ describe('camera administration over HTTP (POLICY R6)', () => {
     expect(found.body.items.map((d) => d.plate).sort()).toEqual(['2ZON001', '2ZON003']);
     const unknown = await h.call<{ error: { code: string } }>('PUT', '/v1/cameras/nope/zones', { as: 'administrator', json: { zones: [ZONE] } });
     expect(unknown.body.error.code).toBe('PS_ERR_NOT_FOUND');
+  });
+
+  it('applies new zones to a camera already streaming over its WebSocket', async () => {
+    const made = await h.call<{ token: string }>('POST', '/v1/cameras', { as: 'administrator', json: { id: 'pole-3', placement: { lat: 37.45, lon: -122.18, justification: 'school zone speed study' } } });
+    const ws = new WebSocket(`${h.server.url.replace('http', 'ws')}/v1/camera`, { headers: { authorization: `Bearer ${made.body.token}` } });
+    const frames: Array<{ t: string; seq?: number; code?: string }> = [];
+    const waiting: Array<(f: { t: string; seq?: number; code?: string }) => void> = [];
+    ws.on('message', (d, isBinary) => {
+      const f = (isBinary ? unpack(d as Buffer) : JSON.parse(String(d))) as { t: string; seq?: number; code?: string };
+      frames.push(f);
+      waiting.shift()?.(f);
+    });
+    await new Promise((ok, fail) => ws.once('open', ok).once('error', fail));
+    const next = () => new Promise<{ t: string; seq?: number; code?: string }>((ok) => waiting.push(ok));
+    const send = (frame: object) => {
+      const answer = next();
+      ws.send(JSON.stringify(frame));
+      return answer;
+    };
+    expect((await send({ t: 'hello', cam: 'pole-3' })).t).toBe('welcome');
+    expect(await send({ t: 'read', seq: 1, ts: Date.now(), plate: '3LIV001', lat: 37.45, lon: -122.18 })).toMatchObject({ t: 'ack', seq: 1 });
+    await h.call('PUT', '/v1/cameras/pole-3/zones', { as: 'administrator', json: { zones: [ZONE] } });
+    expect(await send({ t: 'read', seq: 2, ts: Date.now(), plate: '3LIV002', lat: 37.45, lon: -122.18 })).toMatchObject({ t: 'nack', seq: 2, code: 'PS_ERR_EXCLUDED_ZONE' });
+    expect(await send({ t: 'read', seq: 3, ts: Date.now(), plate: '3LIV003', lat: 37.5, lon: -122.18 })).toMatchObject({ t: 'ack', seq: 3 });
+    ws.close();
   });
 });
