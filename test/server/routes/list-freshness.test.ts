@@ -25,7 +25,7 @@ async function openConsole(h: ApiHarness, token: string): Promise<{ frames: Arra
 describe('list freshness pushed to consoles (POLICY R4)', () => {
   let h: ApiHarness;
   beforeAll(async () => {
-    h = await apiHarness({ hotlistImports: { enabled: false } });
+    h = await apiHarness({ hotlistImports: { enabled: false, maxBodyBytes: 256 } });
   }, 60_000);
   afterAll(() => h.server.close());
 
@@ -49,5 +49,12 @@ describe('list freshness pushed to consoles (POLICY R4)', () => {
     const lists = await h.call<Array<{ name: string; freshness: { state: string } }>>('GET', '/v1/hotlists', { as: 'supervisor' });
     expect(lists.body.find((l) => l.name === 'svs')?.freshness.state).toBe('fresh');
     c.ws.close();
+  });
+
+  it('refuses a feed upload over the configured size with 413, leaving the list as it was', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `2BIG${String(i).padStart(3, '0')},stolen`).join('\n');
+    const r = await h.call<{ error: { code: string } }>('POST', '/v1/hotlists/svs/import', { as: 'administrator', query: { replace: '1' }, type: 'text/csv', body: `plate,reason\n${rows}\n` });
+    expect([r.status, r.body.error.code]).toEqual([413, 'PS_ERR_TOO_LARGE']);
+    expect(h.server.rooms.hotlists.list('svs').count).toBe(1);
   });
 });
