@@ -82,6 +82,8 @@ export function releasesByAgency(audit: AuditLog, p: Period): AgencyReleases[] {
     by.set(agency, row);
   };
   for (const r of audit.scan({ from: p.from, to: p.to, actions: ['releases.request', 'releases.decide'] })) {
+    // Refused attempts (wrong role, self-approval) are on file but decided nothing.
+    if (r.outcome !== 'ok') continue;
     const s = r.subject as ReleaseSubject;
     if (r.action === 'releases.request' && s.status === 'denied') bump(s.agencyName, 'denied');
     if (r.action === 'releases.decide') bump(s.agencyName, s.decision === 'approved' ? 'approved' : 'denied');
@@ -109,6 +111,7 @@ export function auditActivity(audit: AuditLog, p: Period): AuditActivity {
   let compliant = 0;
   let violations = 0;
   for (const r of audit.scan({ from: p.from, to: p.to, actions: ['audit.sample', 'audit.review'] })) {
+    if (r.outcome !== 'ok') continue;
     if (r.action === 'audit.sample') samples++;
     else if ((r.subject as { outcome: string }).outcome === 'violation') violations++;
     else compliant++;

@@ -1,6 +1,6 @@
 /**
- * `platesafe audit verify|purge|sample|review` (POLICY R2, R3): check the hash chain of the
- * audit log, purge what is past the audit retention (never earlier), draw a random sample of
+ * `platesafe audit ls|verify|purge|sample|review` (POLICY R2, R3): read the trail, check the
+ * hash chain of the audit log, purge what is past the audit retention (never earlier), draw a random sample of
  * browsing inquiries, and record a supervisor's review outcome.
  */
 import type { Command } from 'commander';
@@ -27,6 +27,32 @@ export function registerAudit(program: Command): void {
         print(`audit log intact: ${r.count} records, head ${r.head}`);
       }),
     );
+  common(cmd.command('ls'))
+    .description('read the audit trail: one record a line, oldest first')
+    .option('--from <date>', 'records at or after')
+    .option('--to <date>', 'records before')
+    .option('--action <action>', 'only this action (repeat)', (v: string, p: string[] = []) => [...p, v])
+    .option('--actor <user>', 'only this person')
+    .option('--limit <n>', 'at most this many', '1000')
+    .action((_o: unknown, c: Command) => {
+      const o = optionsOf<{ from?: string; to?: string; action?: string[]; actor?: string; limit: string }>(c);
+      const query = {
+        ...(o.from ? { from: parseDate(o.from, 'from') } : {}),
+        ...(o.to ? { to: parseDate(o.to, 'to') } : {}),
+        ...(o.action ? { actions: o.action } : {}),
+        ...(o.actor ? { actor: o.actor } : {}),
+        limit: parseCount(o.limit, 'limit'),
+      };
+      return withSignIn(o, async (rooms, me) => {
+        authorize(me.role, 'audit.read');
+        const rows = rooms.audit.query(query);
+        // Reading the trail is itself recorded (POLICY R2).
+        await rooms.audit.record({ action: 'audit.read', actor: me.user, role: me.role, from: 'cli', outcome: 'ok', subject: query, results: rows.length });
+        for (const r of rows) {
+          print([r.seq, new Date(r.ts).toISOString(), r.actor, r.role ?? '-', r.action, r.outcome, r.case ?? '-', r.purpose ?? '-', r.results ?? '-', r.subject === undefined ? '-' : JSON.stringify(r.subject)].join('\t'));
+        }
+      });
+    });
   common(cmd.command('purge'))
     .description('remove audit records older than a date; refused inside the profile’s audit retention')
     .requiredOption('--before <date>', 'remove records older than this')

@@ -127,6 +127,22 @@ describe('platesafe user|audit|agency|release|report', () => {
     expect((await cli('ivy', 'report', 'quarterly', '--year', '2026', '--quarter', '1')).err).toContain('PS_ERR_FORBIDDEN');
   });
 
+  it('lets the auditor read the trail, filtered, and records that reading', async () => {
+    const r = await cli('aud', 'audit', 'ls', '--action', 'releases.request', '--action', 'releases.decide');
+    const rows = r.out.trim().split('\n').map((l) => l.split('\t'));
+    expect(rows.map((x) => `${x[4]}:${x[2]}:${x[5]}`)).toEqual([
+      'releases.request:carl:ok',
+      'releases.request:carl:ok',
+      'releases.request:carl:ok',
+      'releases.decide:carl:PS_ERR_SELF_APPROVAL',
+      'releases.decide:cora:ok',
+    ]);
+    expect(rows.every((x) => x[2] === 'carl' || x[2] === 'cora')).toBe(true);
+    const mine = await cli('aud', 'audit', 'ls', '--actor', 'aud', '--action', 'audit.read');
+    expect(mine.out.trim().split('\n')).toHaveLength(1);
+    expect((await cli('ivy', 'audit', 'ls')).err).toContain('PS_ERR_FORBIDDEN');
+  });
+
   it('refuses to purge audit records inside the profile’s audit retention', async () => {
     const r = await cli('root', 'audit', 'purge', '--before', new Date(Date.now() - 24 * 3600_000).toISOString());
     expect(r.err).toContain('PS_ERR_AUDIT_RETENTION');
