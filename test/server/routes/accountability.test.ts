@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSources } from '../../../server/reports/sources.js';
-import { addCamera, apiHarness, INQUIRY, PASSWORD, postReads, type ApiHarness } from '../../helpers/api.js';
+import { addCamera, apiHarness, INQUIRY, PASSWORD, postReads, type ApiHarness } from '../../support/api.js';
 
 const DAY = 86_400_000;
 
