@@ -18,6 +18,7 @@ import { registerRelease } from './release.js';
 import { registerReport } from './report.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
+import { registerCamera } from './camera.js';
 import { registerUser } from './user.js';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerCamera(program);
   registerUser(program);
   registerAudit(program);
   registerAgency(program);
