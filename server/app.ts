@@ -74,7 +74,10 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   for (const cam of rooms.cameras.list()) health.register(cam.id);
   health.start();
   const matcher = new PoolMatchService(pool, rooms.hotlists, config.match.maxHitsPerRead);
-  const ocr = new OcrStage(model, config.ocr);
+  const ocr = new OcrStage(model, config.ocr, (code) => {
+    metrics.ocrErrors.inc({ code });
+    log.warn({ code }, 'crop could not be read');
+  });
   const pipeline = new IngestPipeline(matcher, rooms.detections, rooms.hits, hub, ocr, metrics, log, config.ingest);
   const admission = new ReadAdmission(pipeline, ocr, rooms.detections, metrics, log, config.ingest.busyRetryMs);
 

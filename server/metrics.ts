@@ -23,6 +23,7 @@ export function createMetrics() {
     readsDuplicate: counter('platesafe_reads_duplicate_total', 'Reads already stored (resent), acknowledged again'),
     readsExcluded: counter('platesafe_reads_excluded_total', 'Reads dropped inside an exclusion zone (POLICY R6)'),
     frameErrors: counter('platesafe_frame_errors_total', 'Frames refused, by channel and error code', ['channel', 'code']),
+    ocrErrors: counter('platesafe_ocr_errors_total', 'Crops that could not be read, by error code', ['code']),
     hits: counter('platesafe_hits_total', 'Hits raised, by list and match kind', ['list', 'kind']),
     hitsEscalated: counter('platesafe_hits_escalated_total', 'Hits re-sent as escalated after going unacknowledged'),
     consolesDropped: counter('platesafe_consoles_dropped_total', 'Consoles disconnected, by reason', ['reason']),

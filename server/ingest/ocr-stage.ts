@@ -23,6 +23,8 @@ export class OcrStage {
   constructor(
     private readonly model: VerifiedModel,
     private readonly options: OcrStageOptions,
+    /** Counted and logged by the caller: crops that could not be read. */
+    private readonly onError: (code: string) => void,
   ) {}
 
   /** Room for another batch of crops? Cameras are answered `busy` when not. */
@@ -37,7 +39,7 @@ export class OcrStage {
       items.map((a) => a.read.crop!),
       { states: items.map((a) => a.read.st) },
     );
-    for (let i = 0; i < items.length; i++) attach(items[i]!, results[i]!);
+    for (let i = 0; i < items.length; i++) attach(items[i]!, results[i]!, this.onError);
   }
 
   async close(): Promise<void> {
@@ -45,10 +47,15 @@ export class OcrStage {
   }
 }
 
-function attach(a: Accepted, ocr: OcrResult): void {
-  // A crop that does not decode is bad input: the read is refused with its code, never stored.
-  if (ocr.error) a.refused = { code: ocr.error.code, msg: ocr.error.message };
-  if (ocr.error || ocr.plate === '') return;
+function attach(a: Accepted, ocr: OcrResult, onError: (code: string) => void): void {
+  if (ocr.error) {
+    onError(ocr.error.code);
+    // A crop that does not decode is bad input. Without a camera reading nothing of the read
+    // is usable: it is refused with its code. With one, the read is kept on the camera's text.
+    if (a.plate === undefined) a.refused = { code: ocr.error.code, msg: ocr.error.message };
+    return;
+  }
+  if (ocr.plate === '') return;
   a.ocr = { plate: ocr.plate, conf: ocr.conf, cands: ocr.cands };
   a.cands = mergeCandidates(a.read, ocr);
   a.plate ??= ocr.plate;

@@ -38,7 +38,7 @@ describe('platesafe search and compact', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('PS_ERR_INQUIRY_INCOMPLETE');
     const events = readFileSync(join(dir, 'audit', 'access.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(events.at(-1)).toMatchObject({ action: 'detection.search', actor: 'det.ortiz', from: 'cli', outcome: 'PS_ERR_INQUIRY_INCOMPLETE' });
+    expect(events.at(-1)).toMatchObject({ action: 'detections.search', actor: 'det.ortiz', from: 'cli', outcome: 'PS_ERR_INQUIRY_INCOMPLETE' });
   });
 
   it('searches a partial plate under a case and a reason', () => {
