@@ -114,6 +114,16 @@ describe('detection store: search', () => {
     expect(await sub({ cams: ['no-such-cam'] })).toEqual([]);
   });
 
+  it('keeps plates shorter than a starred pattern out, however its ends overlap', async () => {
+    const { s } = fresh();
+    await s.appendBatch(['A', 'AB', 'ABC', 'ABCD', 'ABCDE', 'BAB', 'ABAB'].map((p, i) => det('c', i, p, NOW - i)));
+    const plates = async (pattern: string) => (await search(s, { pattern, limit: 100 })).items.map((d) => d.plate).sort();
+    expect(await plates('AB??*')).toEqual(['ABAB', 'ABCD', 'ABCDE']);
+    expect(await plates('A?*B')).toEqual(['ABAB']);
+    expect(await plates('*?AB')).toEqual(['ABAB', 'BAB']);
+    expect(await plates('AB*AB')).toEqual(['ABAB']);
+  });
+
   it('finds a plate the camera ranked second, unless candidates are excluded', async () => {
     const { s } = fresh();
     await s.append(det('c', 1, '7ABC123', NOW, { cands: [['7A8C128', 0.2]] }));
