@@ -4,7 +4,7 @@ import { Partition } from '../../../core/detections/partition.js';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
 import { PlateIndex } from '../../../core/detections/plate-index.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './support.js';
 
 cleanUpAfterEach();
 let store: DetectionStore;
