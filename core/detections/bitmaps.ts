@@ -145,9 +145,10 @@ export class BitmapMap {
 /** AND of bitmaps, smallest first, into a new bitmap (no input is mutated). */
 export function intersect(parts: Bitmap[]): Bitmap {
   if (parts.length === 0) throw new RangeError('intersect of nothing');
-  parts.sort((a, b) => a.size - b.size);
-  const acc = parts.length === 1 ? parts[0]!.clone() : RoaringBitmap32.and(parts[0]!, parts[1]!);
+  // Sizes read once (each is a native call), smallest first.
+  const sized = parts.map((bm) => ({ bm, n: bm.size })).sort((a, b) => a.n - b.n);
+  const acc = sized.length === 1 ? sized[0]!.bm.clone() : RoaringBitmap32.and(sized[0]!.bm, sized[1]!.bm);
   // roaring has no andMany: fold with andInPlace.
-  for (let i = 2; i < parts.length && acc.size > 0; i++) acc.andInPlace(parts[i]!);
+  for (let i = 2; i < sized.length; i++) acc.andInPlace(sized[i]!.bm);
   return acc;
 }

@@ -59,13 +59,19 @@ export class PlateIndex {
       parts.push(this.bitmaps.union(lengths));
     }
     const out = intersect(parts);
-    // With a star, plates shorter than the pattern can only slip through where the anchored
-    // ends overlap; removing the few short plates is cheaper than a union of all long ones.
-    if (p.hasStar) for (let l = 1; l < p.minLength && out.size > 0; l++) {
-      const short = this.bitmaps.get(LEN + l);
-      if (short !== undefined) out.andNotInPlace(short);
+    // With a star, a plate shorter than the pattern slips through only where the anchored
+    // ends overlap, so it reaches the furthest named position of each end: remove those few
+    // short plates (cheaper than a union of all the long ones).
+    if (p.hasStar) {
+      const prefix = segs[0]!;
+      const suffix = segs[segs.length - 1]!;
+      const reach = Math.max(prefix.findLastIndex((c) => c !== null) + 1, suffix.length - suffix.findIndex((c) => c !== null));
+      for (let l = Math.max(1, reach); l < p.minLength; l++) {
+        const short = this.bitmaps.get(LEN + l);
+        if (short !== undefined) out.andNotInPlace(short);
+      }
     }
-    return out.size === 0 ? null : out;
+    return out.isEmpty ? null : out;
   }
 
   /** Adds the bitmaps of a start- or end-anchored segment; false when one is empty. */

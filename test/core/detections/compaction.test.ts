@@ -6,7 +6,7 @@ import { canonicalPlate } from '../../../core/plates/confusion.js';
 import { startCompaction } from '../../../core/detections/compaction.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
 import { KeyStore } from '../../../core/detections/keystore.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './support.js';
 
 cleanUpAfterEach();
 let store: DetectionStore;

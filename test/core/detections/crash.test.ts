@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../core/detections/record.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './helpers.js';
+import { INVESTIGATOR, MASTER_KEY, MemorySink, NOW, openStore, tempDir, cleanUpAfterEach } from './support.js';
 
 const writer = fileURLToPath(new URL('./crash-writer.mjs', import.meta.url));
 

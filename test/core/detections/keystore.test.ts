@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyStore, resolveMasterKey } from '../../../core/detections/keystore.js';
-import { cleanUpAfterEach, tempDir } from './helpers.js';
+import { cleanUpAfterEach, tempDir } from './support.js';
 
 cleanUpAfterEach();
 

@@ -4,7 +4,7 @@ import { Partition } from '../../../core/detections/partition.js';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
 import { PlateIndex } from '../../../core/detections/plate-index.js';
 import type { DetectionStore } from '../../../core/detections/store.js';
-import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './helpers.js';
+import { CUSTODIAN, DAY, det, INVESTIGATOR, MemorySink, NOW, openStore, tempDir, testProfile, cleanUpAfterEach } from './support.js';
 
 cleanUpAfterEach();
 let store: DetectionStore;
@@ -112,6 +112,16 @@ describe('detection store: search', () => {
     expect(await sub({ box: { minLat: 37.03, maxLat: 37.06, minLon: -123, maxLon: -121 } })).toEqual(all.filter((d) => d.lat! >= 37.03 && d.lat! <= 37.06).map((d) => d.plate));
     expect(await sub({ near: { lat: 37.0, lon: -122, radiusM: 2500 } })).toEqual(all.filter((d) => d.lat! <= 37.02).map((d) => d.plate));
     expect(await sub({ cams: ['no-such-cam'] })).toEqual([]);
+  });
+
+  it('keeps plates shorter than a starred pattern out, however its ends overlap', async () => {
+    const { s } = fresh();
+    await s.appendBatch(['A', 'AB', 'ABC', 'ABCD', 'ABCDE', 'BAB', 'ABAB'].map((p, i) => det('c', i, p, NOW - i)));
+    const plates = async (pattern: string) => (await search(s, { pattern, limit: 100 })).items.map((d) => d.plate).sort();
+    expect(await plates('AB??*')).toEqual(['ABAB', 'ABCD', 'ABCDE']);
+    expect(await plates('A?*B')).toEqual(['ABAB']);
+    expect(await plates('*?AB')).toEqual(['ABAB', 'BAB']);
+    expect(await plates('AB*AB')).toEqual(['ABAB']);
   });
 
   it('finds a plate the camera ranked second, unless candidates are excluded', async () => {
