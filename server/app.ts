@@ -26,6 +26,7 @@ import { readsRoute } from './routes/reads.js';
 import { openAlprRoute } from './routes/openalpr.js';
 import { authRoutes } from './routes/auth.js';
 import { systemRoutes } from './routes/system.js';
+import { consoleRoutes } from './routes/console.js';
 import { Escalator } from './console/escalator.js';
 import { startDemoFleet } from './demo/fleet.js';
 
@@ -80,6 +81,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   openAlprRoute(app, { ...readsDeps, health });
   authRoutes(app, rooms.accounts);
   systemRoutes(app, { profile, rooms, health, metrics, pipeline, pool });
+  consoleRoutes(app, { profile });
 
   const escalator = new Escalator(rooms.hits, hub, metrics, config.consoles.escalateAfterS * 1000, config.consoles.maxEscalations);
   escalator.start();

@@ -1,0 +1,146 @@
+/**
+ * Hot lists on the administration page (POLICY R4): every list with its kind, state, entry
+ * count and freshness; special lists pending approval with the approve action; import of a
+ * whole file with upload progress; and the manual hot plate form, whose member name, phone,
+ * case number and synopsis are required (MP 462.4 g, EC 427.5.1 b, RV 426.6.5).
+ */
+import { get, post, upload } from './api.js';
+import { fmtAge, fmtTime, h, label, showStatus, type Child } from './dom.js';
+import { actionForm, asList, checkbox, choice, dateMs, field, Panel, table } from './forms.js';
+import { section } from './shell.js';
+
+interface ListRow {
+  readonly name: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly count?: number;
+  readonly lastImport?: number;
+  readonly fresh?: string;
+  readonly pendingEntries?: number;
+}
+
+/** One list of `GET /v1/hotlists`, whether its settings are nested or flat. */
+export function listRow(raw: Record<string, unknown>): ListRow {
+  const s = (raw.settings ?? raw) as Record<string, unknown>;
+  const fresh = raw.freshness as { state?: string } | string | undefined;
+  return {
+    name: String(s.name ?? raw.list ?? ''),
+    kind: String(s.kind ?? 'general'),
+    status: String(s.status ?? raw.status ?? 'live'),
+    count: typeof raw.count === 'number' ? raw.count : undefined,
+    lastImport: typeof s.lastImport === 'number' && s.lastImport > 0 ? s.lastImport : undefined,
+    fresh: typeof fresh === 'string' ? fresh : (fresh?.state ?? (typeof raw.state === 'string' ? raw.state : undefined)),
+    pendingEntries: typeof raw.pending === 'number' ? raw.pending : undefined,
+  };
+}
+
+export function hotlistSections(reasons: readonly string[], canApprove: boolean): HTMLElement[] {
+  let names: string[] = [];
+  const panel = new Panel(async () => {
+    const rows = asList<Record<string, unknown>>(await get('/v1/hotlists'), 'lists').map(listRow);
+    names = rows.map((r) => r.name);
+    const pending = rows.filter((r) => r.status === 'pending' || (r.pendingEntries ?? 0) > 0);
+    const out: Child[] = [
+      table(
+        ['List', 'Kind', 'State', 'Entries', 'Last import', 'Freshness'],
+        rows.map((r) => [
+          h('strong', {}, r.name),
+          r.kind,
+          h('span', { class: `badge ${r.status === 'pending' ? 'warn' : ''}` }, r.status),
+          r.count ?? '—',
+          r.lastImport ? `${fmtTime(r.lastImport)} (${fmtAge((Date.now() - r.lastImport) / 1000)} ago)` : 'never',
+          r.fresh ? h('span', { class: `pill list-${r.fresh}` }, r.fresh) : '—',
+        ]),
+        'Hot lists',
+      ),
+      h('h3', {}, 'Pending approval'),
+      pending.length === 0
+        ? h('p', { class: 'hint' }, 'Nothing waits for approval.')
+        : h(
+            'ul',
+            { id: 'pending-lists' },
+            ...pending.map((r) =>
+              h(
+                'li',
+                {},
+                `${r.name} (${r.kind}${r.pendingEntries ? `, ${r.pendingEntries} pending entries` : ''}) `,
+                canApprove ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`) : h('span', { class: 'hint' }, 'a supervisor approves'),
+              ),
+            ),
+          ),
+    ];
+    return out;
+  });
+  const approveStatus = h('p', { class: 'form-status' });
+  const approve = async (list: string): Promise<void> => {
+    try {
+      await post(`/v1/hotlists/${encodeURIComponent(list)}/approve`, {});
+      showStatus(approveStatus, `${list} approved; it is live.`, 'ok');
+      await panel.refresh();
+    } catch (e) {
+      showStatus(approveStatus, e instanceof Error ? e.message : String(e), 'error');
+    }
+  };
+  void panel.refresh();
+
+  const progress = h('progress', { id: 'import-progress', max: 100, value: 0, 'aria-label': 'Upload progress' });
+  const importForm = actionForm(
+    'import',
+    'Import',
+    [
+      h('div', { class: 'grid-2' }, field('import-list', 'List name', { required: true, list: 'list-names' }), h('div', {}, h('label', { for: 'import-file' }, 'File (CSV or JSON Lines)'), h('input', { id: 'import-file', name: 'file', type: 'file', accept: '.csv,.jsonl,.ndjson,text/csv', required: true }))),
+      checkbox('import-replace', 'Replace the whole list (general lists: the newest download overwrites the old)'),
+      progress,
+    ],
+    async (v, form) => {
+      const file = (form.elements.namedItem('file') as HTMLInputElement).files?.[0];
+      if (!file) throw new Error('choose a file');
+      const type = /\.(jsonl|ndjson)$/i.test(file.name) ? 'application/x-ndjson' : 'text/csv';
+      const path = `/v1/hotlists/${encodeURIComponent(v.list ?? '')}/import${v.replace ? '?replace=1' : ''}`;
+      const report = await upload<Record<string, unknown>>(path, file, type, (sent, total) => {
+        progress.value = total > 0 ? Math.round((sent / total) * 100) : 0;
+      });
+      progress.value = 100;
+      void panel.refresh();
+      return `Imported ${String(report.imported ?? '?')} entries${report.rejected ? `, ${String(report.rejected)} rejected` : ''}${report.excluded ? `, ${String(report.excluded)} excluded by source` : ''}.`;
+    },
+  );
+
+  const plateForm = actionForm(
+    'hotplate',
+    'Enter hot plate',
+    [
+      h('div', { class: 'grid-4' }, field('hp-list', 'List', { name: 'list', required: true, list: 'list-names' }), field('hp-plate', 'Plate or partial (?, *)', { name: 'plate', required: true, maxlength: 16 }), field('hp-state', 'State', { name: 'state', maxlength: 3 }), choice('hp-reason', 'Reason', reasons, { name: 'reason' })),
+      h('div', { class: 'grid-4' }, field('hp-by', 'Entering member', { name: 'entered_by', required: true }), field('hp-phone', 'Contact phone', { name: 'phone', required: true, type: 'tel' }), field('hp-case', 'Case number', { name: 'case', required: true }), field('hp-priority', 'Priority (0–100)', { name: 'priority', type: 'number', min: 0, max: 100, value: 50 })),
+      h('div', { class: 'grid-2' }, field('hp-synopsis', 'Synopsis', { name: 'synopsis', required: true, maxlength: 500 }), field('hp-expires', 'Expires', { name: 'expires', type: 'datetime-local' })),
+      checkbox('hp-ncic', 'Also entered in NCIC (shorter expiry cap where the profile sets one)'),
+    ],
+    async (v) => {
+      const entry = await post<Record<string, unknown>>('/v1/hotplates', {
+        list: v.list,
+        plate: v.plate?.toUpperCase(),
+        ...(v.state ? { state: v.state.toUpperCase() } : {}),
+        reason: v.reason,
+        priority: Number(v.priority || 50),
+        entered_by: v.entered_by,
+        phone: v.phone,
+        case: v.case,
+        synopsis: v.synopsis,
+        ...(dateMs(v.expires) !== undefined ? { expires: dateMs(v.expires) } : {}),
+        ...(v.ncic ? { ncic: true } : {}),
+      });
+      void panel.refresh();
+      return `Hot plate ${v.plate?.toUpperCase() ?? ''} entered${entry.status === 'pending' || entry.pending ? '; pending approval' : ''}.`;
+    },
+  );
+  const datalist = h('datalist', { id: 'list-names' });
+  const refreshNames = (): void => datalist.replaceChildren(...names.map((n) => h('option', { value: n })));
+  importForm.addEventListener('focusin', refreshNames);
+  plateForm.addEventListener('focusin', refreshNames);
+
+  return [
+    section('hotlists', 'Hot lists', panel.el, approveStatus, h('button', { type: 'button', class: 'secondary', onclick: () => void panel.refresh() }, 'Refresh'), datalist),
+    section('import-card', 'Import a list', importForm),
+    section('hotplate-card', `Manual hot plate (${label('required: member, phone, case, synopsis')})`, plateForm),
+  ];
+}
