@@ -28,6 +28,19 @@ import { authRoutes } from './routes/auth.js';
 import { systemRoutes } from './routes/system.js';
 import { consoleRoutes } from './routes/console.js';
 import { Escalator } from './console/escalator.js';
+import { ScheduledImports } from './hotlists/scheduled-imports.js';
+import type { RouteDeps } from './routes/deps.js';
+import { searchRoutes } from './routes/search.js';
+import { detectionRoutes } from './routes/detections.js';
+import { holdRoutes } from './routes/holds.js';
+import { hitRoutes } from './routes/hits.js';
+import { hotlistRoutes } from './routes/hotlists.js';
+import { hotplateRoutes } from './routes/hotplates.js';
+import { userRoutes } from './routes/users.js';
+import { cameraRoutes } from './routes/cameras.js';
+import { auditRoutes } from './routes/audit.js';
+import { releaseRoutes } from './routes/releases.js';
+import { reportRoutes } from './routes/reports.js';
 import { startDemoFleet } from './demo/fleet.js';
 
 export interface Server {
@@ -38,6 +51,7 @@ export interface Server {
   readonly log: Logger;
   readonly rooms: Rooms;
   readonly metrics: Metrics;
+  readonly imports: ScheduledImports;
   close(): Promise<void>;
 }
 
@@ -81,6 +95,20 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   openAlprRoute(app, { ...readsDeps, health });
   authRoutes(app, rooms.accounts);
   systemRoutes(app, { profile, rooms, health, metrics, pipeline, pool });
+  const api: RouteDeps = { accounts: rooms.accounts, maxBodyBytes: 1 << 20, config, profile, rooms, hub, health, admission, dataDir };
+  searchRoutes(app, api);
+  detectionRoutes(app, api);
+  holdRoutes(app, api);
+  hitRoutes(app, api);
+  hotlistRoutes(app, api);
+  hotplateRoutes(app, api);
+  userRoutes(app, api);
+  cameraRoutes(app, api);
+  auditRoutes(app, api);
+  releaseRoutes(app, api);
+  reportRoutes(app, api);
+  const imports = new ScheduledImports(api, config.hotlistImports, log);
+  if (config.hotlistImports.enabled) imports.start();
   consoleRoutes(app, { profile });
 
   const escalator = new Escalator(rooms.hits, hub, metrics, config.consoles.escalateAfterS * 1000, config.consoles.maxEscalations);
@@ -106,11 +134,13 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
     log,
     rooms,
     metrics,
+    imports,
     close() {
       closing ??= (async () => {
         uWS.us_listen_socket_close(listen);
         await stopFleet?.();
         escalator.stop();
+        await imports.stop();
         health.stop();
         await pipeline.drain();
         app.close();

@@ -1,6 +1,6 @@
 /**
  * The server's rooms, opened together from one data folder and closed together: audit log,
- * accounts, cameras, hot lists, detections, hits. On first start the demo hot list is loaded
+ * accounts, cameras, hot lists and their approvals, detections, hits, releases. On first start the demo hot list is loaded
  * so a newcomer's `npm start` has something to match against.
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +14,8 @@ import type { Config } from '../core/config/config.js';
 import { DetectionStore } from '../core/detections/store.js';
 import { HitStore } from '../core/hits/store.js';
 import { HotlistStore } from '../core/hotlist/store.js';
+import { ApprovalStore } from '../core/hotlist/approvals.js';
+import { Releases } from '../core/releases/registry.js';
 import { isPattern } from '../core/hotlist/pattern.js';
 import type { Profile } from '../core/policy/profile.js';
 
@@ -31,6 +33,10 @@ export interface Rooms {
   readonly hotlists: HotlistStore;
   readonly detections: DetectionStore;
   readonly hits: HitStore;
+  /** Special lists' approvals (POLICY R4). */
+  readonly approvals: ApprovalStore;
+  /** Agencies and release requests (POLICY R8). */
+  readonly releases: Releases;
   /** General lists older than the profile's download interval are stale (POLICY R4). */
   listFreshness(now?: number): ListFreshness[];
   /** Whole plates of the demo list, for the demo fleet. */
@@ -62,6 +68,8 @@ export async function openRooms(dataDir: string, config: Config, profile: Profil
     onWarning: (message) => log.warn(message),
   });
   const hits = HitStore.open(dataDir);
+  const approvals = ApprovalStore.open(dataDir);
+  const releases = Releases.open({ dir: join(dataDir, 'releases'), profile, audit });
   const demoFile = demoListFile();
   if (config.demo.enabled && demoFile && !hotlists.lists().some((l) => l.settings.name === DEMO_LIST)) {
     const report = await hotlists.importFile(demoFile, { list: DEMO_LIST, replace: true, settings: { kind: 'general', maxDistance: 1 } });
@@ -75,6 +83,8 @@ export async function openRooms(dataDir: string, config: Config, profile: Profil
     hotlists,
     detections,
     hits,
+    approvals,
+    releases,
     listFreshness(now = Date.now()) {
       return hotlists
         .lists()
@@ -95,7 +105,7 @@ export async function openRooms(dataDir: string, config: Config, profile: Profil
       return out;
     },
     async close() {
-      await Promise.all([hits.close(), detections.close(), hotlists.close(), cameras.close()]);
+      await Promise.all([hits.close(), detections.close(), hotlists.close(), cameras.close(), approvals.close(), releases.close()]);
       await accounts.close();
       await audit.close();
     },

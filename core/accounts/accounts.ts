@@ -15,7 +15,8 @@ import { ErrAccountDisabled, ErrAccountLocked, ErrBadInput, ErrConflict, ErrNotF
 import { authorize, type Principal } from '../policy/authz.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../util/time.js';
 import { hashPassword, needsRehash, verifyPassword, type PasswordHash } from './password.js';
-import { NewUserSchema, parseInput, principalOf, trainingFor, viewOf, type NewUser, type UserRecord, type UserView } from './users.js';
+import { parseInput } from '../util/parse.js';
+import { NewUserSchema, principalOf, trainingFor, viewOf, type NewUser, type UserRecord, type UserView } from './users.js';
 
 export type AccountSettings = Config['accounts'];
 

@@ -57,15 +57,6 @@ export const NewUserSchema = z.object({
 });
 export type NewUser = z.input<typeof NewUserSchema>;
 
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    throw new ErrBadInput(`${what}: ${first.path.join('.') || 'input'}: ${first.message}`, { field: first.path.join('.') });
-  }
-  return r.data;
-}
-
 export function trainingFor(completed: number, expires: number | undefined, validDays: number, by: string): Training {
   const end = expires ?? completed + validDays * DAY_MS;
   if (end <= completed) throw new ErrBadInput('training expiry must be after its completion', { field: 'trainingExpires' });

@@ -65,6 +65,20 @@ export const ConfigSchema = z
         maxEscalations: z.number().int().nonnegative().default(3),
       })
       .prefault({}),
+    /**
+     * Hot-list feeds (POLICY R4): a folder polled for `<list>.csv` / `<list>.jsonl` files, each
+     * replacing its designated list whole, and the largest upload `POST …/import` takes.
+     */
+    hotlistImports: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Folder of feed files; relative paths are inside the data folder. */
+        folder: z.string().min(1).default('imports'),
+        /** Seconds between polls; never longer than the profile's download interval. */
+        pollS: z.number().positive().default(60),
+        maxBodyBytes: z.number().int().positive().default(256 << 20),
+      })
+      .prefault({}),
     /** `serve --demo`: a simulated fleet and the demo hot list. */
     demo: z
       .object({

@@ -6,6 +6,7 @@
  */
 import type { AccessContext, AuditSink } from '../audit/sink.js';
 import { ErrForbidden, ErrInquiryIncomplete, ErrPurposeNotPermitted, isPlateSafeError } from '../errors.js';
+import { allows } from '../policy/authz.js';
 import type { Profile } from '../policy/profile.js';
 
 const present = (s: string | undefined): boolean => s !== undefined && s.trim().length > 0;
@@ -30,9 +31,12 @@ export function checkInquiry(profile: Profile, access: AccessContext): void {
   }
 }
 
-/** Holds are placed and released by a records custodian (POLICY R7, R1 roles). */
-export function checkCustodian(access: AccessContext): void {
-  if (access.role !== 'records_custodian') throw new ErrForbidden('evidence holds are placed and released by a records custodian');
+/**
+ * Holds follow the authorization table (POLICY R7, R1 roles): investigators and records
+ * custodians place them, only a records custodian releases one.
+ */
+export function checkHoldRole(access: AccessContext, action: 'holds.place' | 'holds.release'): void {
+  if (!allows(access.role ?? '', action)) throw new ErrForbidden(`role ${access.role ?? 'none'} may not perform ${action}`, { action });
 }
 
 /**

@@ -41,7 +41,8 @@ export class CameraState implements AckTarget {
   private waiters: Array<{ seq: number; resolve: () => void; reject: (e: unknown) => void }> = [];
 
   constructor(
-    readonly camera: Camera,
+    /** Replaced when an administrator changes the camera (its exclusion zones, POLICY R6). */
+    public camera: Camera,
     durable: number,
   ) {
     this.lastSeq = durable;
@@ -118,11 +119,18 @@ export class ReadAdmission {
 
   state(camera: Camera): CameraState {
     let s = this.states.get(camera.id);
-    if (!s) {
+    if (s) s.camera = camera;
+    else {
       s = new CameraState(camera, this.store.lastSeq(camera.id));
       this.states.set(camera.id, s);
     }
     return s;
+  }
+
+  /** An administrator changed the camera: its live connection applies the new zones at once. */
+  refresh(camera: Camera): void {
+    const s = this.states.get(camera.id);
+    if (s) s.camera = camera;
   }
 
   /** Attach a new connection; returns the seq the camera resumes after (`welcome.ack`). */

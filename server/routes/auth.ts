@@ -1,8 +1,9 @@
-/** `POST /v1/auth/login` and `/v1/auth/logout` (PROTOCOL.md, HTTP). */
+/** `POST /v1/auth/login`, `/v1/auth/logout` (PROTOCOL.md, HTTP) and `GET /v1/auth/me`. */
 import type uWS from 'uWebSockets.js';
 import { z } from 'zod';
 import type { Accounts } from '../../core/accounts/accounts.js';
-import { ErrBadInput } from '../../core/errors.js';
+import { ErrBadInput, ErrUnauthenticated } from '../../core/errors.js';
+import { ACTIONS, AUTHZ, allows, trainingCurrent } from '../../core/policy/authz.js';
 import { readBody, sendError, sendJson, trackAbort } from '../http.js';
 import { bearer, clientAddress } from './api.js';
 
@@ -22,6 +23,20 @@ export function authRoutes(app: uWS.TemplatedApp, accounts: Accounts): void {
         (r) => sendJson(res, 200, { token: r.token, expires: r.expires, user: r.principal.user, role: r.principal.role, trainingCurrent: r.trainingCurrent }),
         (e: unknown) => sendError(res, e),
       );
+  });
+  // What the signed-in person may do, so a console shows only what the role allows (POLICY R1).
+  app.get('/v1/auth/me', (res, req) => {
+    trackAbort(res);
+    const token = bearer(req);
+    try {
+      if (!token) throw new ErrUnauthenticated('session token missing');
+      const p = accounts.authenticate(token);
+      const now = Date.now();
+      const actions = ACTIONS.filter((a) => allows(p.role, a) && (!AUTHZ[a].data || trainingCurrent(p, now)));
+      sendJson(res, 200, { user: p.user, role: p.role, trainingExpires: p.trainingExpires ?? null, actions });
+    } catch (e) {
+      sendError(res, e);
+    }
   });
   app.post('/v1/auth/logout', (res, req) => {
     trackAbort(res);

@@ -204,21 +204,30 @@ describe('detection store: access (POLICY R2)', () => {
     await s.search({ pattern: '7AB*' }, INVESTIGATOR, sink);
     await s.get((r as { id: string }).id, INVESTIGATOR, sink);
     expect(sink.events).toEqual([
-      { action: 'detection.search', actor: 'det.ortiz', role: 'investigator', case: '26-0142', purpose: 'criminal_investigation', from: '10.0.0.7', subject: { pattern: '7AB*', state: 'CA' }, results: 0, outcome: 'ok' },
-      expect.objectContaining({ action: 'detection.search', results: 2, outcome: 'ok' }),
-      expect.objectContaining({ action: 'detection.view', subject: { id: (r as { id: string }).id, images: false }, results: 1 }),
+      { action: 'detections.search', actor: 'det.ortiz', role: 'investigator', case: '26-0142', purpose: 'criminal_investigation', from: '10.0.0.7', subject: { pattern: '7AB*', state: 'CA' }, results: 0, outcome: 'ok' },
+      expect.objectContaining({ action: 'detections.search', results: 2, outcome: 'ok' }),
+      expect.objectContaining({ action: 'detections.view', subject: { id: (r as { id: string }).id, images: false }, results: 1 }),
     ]);
   });
 
-  it('lets only a records custodian place or release a hold', async () => {
+  it('lets investigators and custodians place holds and only a custodian release one', async () => {
     const { s } = fresh();
     const [r] = await s.appendBatch([det('c', 1, '7ABC123', NOW)]);
     const sink = new MemorySink();
-    await expect(s.placeHold({ case: '26-1', ids: [(r as { id: string }).id] }, INVESTIGATOR, sink)).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
+    const dispatcher = { ...INVESTIGATOR, user: 'disp.kim', role: 'dispatcher' };
+    await expect(s.placeHold({ case: '26-1', ids: [(r as { id: string }).id] }, dispatcher, sink)).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
+    const byInvestigator = await s.placeHold({ case: '26-1', ids: [(r as { id: string }).id] }, INVESTIGATOR, sink);
+    expect(byInvestigator.by).toBe('det.ortiz');
     const hold = await s.placeHold({ case: '26-1', query: { pattern: '7AB*' } }, CUSTODIAN, sink);
     expect(hold.ids).toEqual([(r as { id: string }).id]);
     await expect(s.releaseHold(hold.id, INVESTIGATOR, sink)).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
     await expect(s.releaseHold('nope', CUSTODIAN, sink)).rejects.toMatchObject({ code: 'PS_ERR_NOT_FOUND' });
-    expect(sink.events.map((e) => `${e.action}:${e.outcome}`)).toEqual(['hold.place:PS_ERR_FORBIDDEN', 'hold.place:ok', 'hold.release:PS_ERR_FORBIDDEN', 'hold.release:PS_ERR_NOT_FOUND']);
+    expect(sink.events.map((e) => `${e.action}:${e.outcome}`)).toEqual([
+      'hold.place:PS_ERR_FORBIDDEN',
+      'hold.place:ok',
+      'hold.place:ok',
+      'hold.release:PS_ERR_FORBIDDEN',
+      'hold.release:PS_ERR_NOT_FOUND',
+    ]);
   });
 });
