@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encode } from 'msgpackr';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type Server } from '../server/app.js';
 import { SimCamera, type ReadBody } from '../server/demo/camera-sim.js';
@@ -78,6 +79,8 @@ export interface Stage {
    * same camera would take over and restart its seq below what is already stored).
    */
   camera(): Promise<SimCamera>;
+  /** Send one read over `POST /v1/reads` in MessagePack; resolves with the acked seqs. */
+  postRead(read: ReadBody & { seq: number }): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -90,7 +93,7 @@ function rows(plates: ReadonlyArray<{ plate: string; reason: string; pri: number
 
 export async function stage(opts: { demo?: boolean } = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ps-console-'));
-  const server = await startServer({ dataDir, server: { port: 0 }, log: { level: 'silent' }, ...(opts.demo ? { demo: { enabled: true } } : {}) });
+  const server = await startServer({ dataDir, server: { port: 0 }, log: { level: (process.env.PS_LOG as 'silent') ?? 'silent' }, ...(opts.demo ? { demo: { enabled: true } } : {}) });
   const { accounts, cameras, hotlists } = server.rooms;
   const trainedAt = Date.now();
   await accounts.bootstrapAdministrator({ user: PEOPLE.admin.user, name: PEOPLE.admin.name, password: PASSWORD, trainedAt });
@@ -119,6 +122,14 @@ export async function stage(opts: { demo?: boolean } = {}): Promise<Stage> {
       })();
       return sim;
     },
+    async postRead(read) {
+      const res = await fetch(`${server.url}/v1/reads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/msgpack' },
+        body: new Uint8Array(encode({ cam: CAMERA.id, ts: Date.now(), ...read })),
+      });
+      return ((await res.json()) as { acked: number[] }).acked;
+    },
     async close() {
       if (sim) await (await sim).stop(2000);
       await server.close();
@@ -130,6 +141,15 @@ export async function stage(opts: { demo?: boolean } = {}): Promise<Stage> {
 /** A read of the hot plate as a camera would send it (one character misread: a fuzzy hit). */
 export function hotRead(plate = HOT_PLATE, extra: Partial<ReadBody> = {}): ReadBody {
   return { plate, st: 'CA', conf: 0.93, lat: CAMERA.lat, lon: CAMERA.lon, veh: { make: 'Toyota', model: 'Camry', color: 'silver', body: 'sedan' }, ...extra };
+}
+
+/** Wait until `check` holds (set-up steps outside a test, where `expect.poll` cannot run). */
+export async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** Sign in through the page's own form. */

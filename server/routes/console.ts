@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type uWS from 'uWebSockets.js';
 import { DISPOSITIONS } from '../../core/hits/lifecycle.js';
 import { REASONS } from '../../core/hotlist/entry.js';
+import { LIST_KINDS } from '../../core/hotlist/list.js';
 import type { Profile } from '../../core/policy/profile.js';
 import { ROLES } from '../../core/policy/roles.js';
 import { statusLine } from '../http.js';
@@ -134,6 +135,7 @@ export interface ConsoleSettings {
   /** Reasons a hot-list entry may give, and the roles a person may hold (not `camera`). */
   readonly reasons: readonly string[];
   readonly roles: readonly string[];
+  readonly listKinds: readonly string[];
 }
 
 export function consoleSettings(profile: Profile): ConsoleSettings {
@@ -145,6 +147,7 @@ export function consoleSettings(profile: Profile): ConsoleSettings {
     dispositions: DISPOSITIONS,
     reasons: REASONS,
     roles: ROLES.filter((r) => r !== 'camera'),
+    listKinds: LIST_KINDS,
   };
 }
 

@@ -10,27 +10,31 @@ import { section } from './shell.js';
 
 interface ReleaseRow {
   readonly id: string;
-  readonly agency?: string | { name?: string; id?: string };
-  readonly requester?: string;
-  readonly purpose?: string;
-  readonly state?: string;
-  readonly status?: string;
-  readonly rule?: string;
-  readonly reason?: string;
+  readonly agencyName: string;
+  readonly requester: { readonly name: string };
+  readonly purpose: string;
+  readonly case: string;
+  readonly status: string;
+  /** Rules of the profile that denied it automatically (POLICY R8). */
+  readonly rules: readonly string[];
 }
 
-interface SampleItem {
+/** `POST /v1/audit/samples`: the audit records picked, by seq. */
+interface Sample {
+  readonly sample: number;
+  readonly from: number;
+  readonly to: number;
+  readonly population: number;
+  readonly picks: readonly number[];
+}
+
+interface AuditRow {
   readonly seq: number;
-  readonly user?: string;
-  readonly at?: number;
-  readonly action?: string;
+  readonly ts: number;
+  readonly action: string;
+  readonly actor: string;
   readonly case?: string;
   readonly purpose?: string;
-  readonly review?: { outcome: string };
-}
-
-function agencyName(r: ReleaseRow): string {
-  return typeof r.agency === 'string' ? r.agency : (r.agency?.name ?? r.agency?.id ?? '—');
 }
 
 export function releaseSections(): HTMLElement[] {
@@ -57,16 +61,15 @@ export function releaseSections(): HTMLElement[] {
     const rows = asList<ReleaseRow>(await get('/v1/releases'), 'requests');
     return [
       table(
-        ['Request', 'Agency', 'Requester', 'Purpose', 'State', ''],
+        ['Request', 'Agency', 'Requester', 'Case', 'Purpose', 'State', ''],
         rows.map((r) => {
-          const state = r.state ?? r.status ?? 'pending';
           const actions: Child[] =
-            state === 'pending'
+            r.status === 'pending'
               ? [h('button', { type: 'button', class: 'small', onclick: () => decide(r.id, true) }, 'Approve'), ' ', h('button', { type: 'button', class: 'small secondary', onclick: () => decide(r.id, false) }, 'Deny')]
-              : state === 'approved'
+              : r.status === 'approved'
                 ? [h('button', { type: 'button', class: 'small secondary', onclick: () => fulfil(r.id) }, 'Export')]
-                : [r.rule ?? r.reason ?? ''];
-          return [r.id, agencyName(r), r.requester ?? '—', label(r.purpose ?? '—'), h('span', { class: 'badge' }, label(state)), h('span', {}, ...actions)];
+                : [r.rules.length ? `denied by rule: ${r.rules.map(label).join(', ')}` : ''];
+          return [r.id, r.agencyName, r.requester.name, r.case, r.purpose, h('span', { class: 'badge' }, label(r.status)), h('span', {}, ...actions)];
         }),
         'Release requests',
       ),
@@ -78,25 +81,32 @@ export function releaseSections(): HTMLElement[] {
 
 export function auditSections(): HTMLElement[] {
   const sampleBox = h('div', { id: 'audit-sample' });
-  const renderSample = (sample: { id: string; items?: SampleItem[]; inquiries?: SampleItem[] }): void => {
-    const items = sample.items ?? sample.inquiries ?? [];
+  const renderSample = async (sample: Sample): Promise<void> => {
+    // The picked inquiries' records, for the reviewer to judge (auditors and supervisors read them).
+    const picked = new Set(sample.picks);
+    let records: AuditRow[] = [];
+    try {
+      records = (await get<AuditRow[]>(`/v1/audit${query({ from: sample.from, to: sample.to, limit: 10_000 })}`)).filter((r) => picked.has(r.seq));
+    } catch {
+      records = sample.picks.map((seq) => ({ seq, ts: Number.NaN, action: '—', actor: '—' }));
+    }
     fill(
       sampleBox,
-      h('p', {}, `Sample ${sample.id}: ${items.length} inquiries to review.`),
+      h('p', {}, `Sample ${sample.sample}: ${sample.picks.length} of ${sample.population} browsing inquiries, drawn at random, to review.`),
       table(
         ['Seq', 'Who', 'When', 'Action', 'Case', 'Purpose', 'Review'],
-        items.map((it) => [it.seq, it.user ?? '—', fmtTime(it.at), it.action ?? '—', it.case ?? '—', label(it.purpose ?? '—'), it.review ? label(it.review.outcome) : reviewForm(sample.id, it.seq)]),
+        records.map((r) => [r.seq, r.actor, fmtTime(r.ts), r.action, r.case ?? '—', label(r.purpose ?? '—'), reviewForm(sample.sample, r.seq)]),
         'Sampled inquiries',
       ),
     );
   };
-  const reviewForm = (sampleId: string, seq: number): HTMLElement => {
+  const reviewForm = (sampleId: number, seq: number): HTMLElement => {
     const status = h('span', { class: 'form-status' });
     const outcome = h('select', { 'aria-label': `Outcome for inquiry ${seq}` }, h('option', { value: 'compliant' }, 'compliant'), h('option', { value: 'violation' }, 'violation'));
     const note = h('input', { 'aria-label': `Note for inquiry ${seq}`, placeholder: 'note' });
     const save = h('button', { type: 'button', class: 'small' }, 'Record');
     save.addEventListener('click', () => {
-      post(`/v1/audit/samples/${encodeURIComponent(sampleId)}/reviews`, { seq, outcome: outcome.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) }).then(
+      post(`/v1/audit/samples/${sampleId}/reviews`, { seq, outcome: outcome.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) }).then(
         () => showStatus(status, 'recorded', 'ok'),
         (e: unknown) => showStatus(status, e instanceof Error ? e.message : String(e), 'error'),
       );
@@ -108,9 +118,9 @@ export function auditSections(): HTMLElement[] {
     'Draw sample',
     [h('div', { class: 'grid-3' }, field('ad-months', 'Months back', { name: 'months', type: 'number', min: 1, max: 24, value: 6 }), field('ad-count', 'Inquiries', { name: 'count', type: 'number', min: 1, max: 500, value: 10 }), field('ad-seed', 'Seed (optional, to repeat a draw)', { name: 'seed' }))],
     async (v) => {
-      const sample = await post<{ id: string; items?: SampleItem[]; inquiries?: SampleItem[] }>('/v1/audit/samples', { months: Number(v.months), count: Number(v.count), ...(v.seed ? { seed: v.seed } : {}) });
-      renderSample(sample);
-      return `Sample ${sample.id} drawn.`;
+      const sample = await post<Sample>('/v1/audit/samples', { months: Number(v.months), count: Number(v.count), ...(v.seed ? { seed: v.seed } : {}) });
+      await renderSample(sample);
+      return `Sample ${sample.sample} drawn.`;
     },
     true,
   );
@@ -124,7 +134,7 @@ export function auditSections(): HTMLElement[] {
     'Open quarterly report',
     [h('div', { class: 'grid-2' }, field('rp-year', 'Year', { name: 'year', type: 'number', value: now.getFullYear() }), choice('rp-quarter', 'Quarter', ['1', '2', '3', '4'], { name: 'quarter' }))],
     async (v) => {
-      const { url } = await blobUrl(`/v1/reports/quarterly${query({ year: v.year, quarter: v.quarter, format: 'html' })}`);
+      const url = await blobUrl(`/v1/reports/quarterly${query({ year: v.year, quarter: v.quarter, format: 'html' })}`);
       window.open(url, '_blank', 'noopener');
       return `Report ${v.year ?? ''} Q${v.quarter ?? ''} opened in a new tab.`;
     },

@@ -4,42 +4,36 @@
  * whole file with upload progress; and the manual hot plate form, whose member name, phone,
  * case number and synopsis are required (MP 462.4 g, EC 427.5.1 b, RV 426.6.5).
  */
-import { get, post, upload } from './api.js';
-import { fmtAge, fmtTime, h, label, showStatus, type Child } from './dom.js';
+import { get, post, put, upload, type Settings } from './api.js';
+import { fmtAge, fmtTime, h, showStatus, type Child } from './dom.js';
 import { actionForm, asList, checkbox, choice, dateMs, field, Panel, table } from './forms.js';
 import { section } from './shell.js';
 
+/** One list of `GET /v1/hotlists` (server/hotlists/governance.ts `listView`). */
 interface ListRow {
   readonly name: string;
   readonly kind: string;
   readonly status: string;
-  readonly count?: number;
-  readonly lastImport?: number;
-  readonly fresh?: string;
-  readonly pendingEntries?: number;
+  readonly count: number;
+  readonly lastImport: number;
+  /** General lists only: stale once older than the profile's download interval. */
+  readonly freshness?: { readonly state: string; readonly age?: number };
+  readonly approval?: { readonly status: string; readonly submittedBy: string; readonly submittedAt: number };
 }
 
-/** One list of `GET /v1/hotlists`, whether its settings are nested or flat. */
-export function listRow(raw: Record<string, unknown>): ListRow {
-  const s = (raw.settings ?? raw) as Record<string, unknown>;
-  const fresh = raw.freshness as { state?: string } | string | undefined;
-  return {
-    name: String(s.name ?? raw.list ?? ''),
-    kind: String(s.kind ?? 'general'),
-    status: String(s.status ?? raw.status ?? 'live'),
-    count: typeof raw.count === 'number' ? raw.count : undefined,
-    lastImport: typeof s.lastImport === 'number' && s.lastImport > 0 ? s.lastImport : undefined,
-    fresh: typeof fresh === 'string' ? fresh : (fresh?.state ?? (typeof raw.state === 'string' ? raw.state : undefined)),
-    pendingEntries: typeof raw.pending === 'number' ? raw.pending : undefined,
-  };
+const waitsForApproval = (r: ListRow): boolean => r.status === 'pending' || r.approval?.status === 'pending';
+
+function wide(el: HTMLElement): HTMLElement {
+  el.classList.add('wide');
+  return el;
 }
 
-export function hotlistSections(reasons: readonly string[], canApprove: boolean): HTMLElement[] {
+export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement[] {
   let names: string[] = [];
   const panel = new Panel(async () => {
-    const rows = asList<Record<string, unknown>>(await get('/v1/hotlists'), 'lists').map(listRow);
+    const rows = asList<ListRow>(await get('/v1/hotlists'), 'lists');
     names = rows.map((r) => r.name);
-    const pending = rows.filter((r) => r.status === 'pending' || (r.pendingEntries ?? 0) > 0);
+    const pending = rows.filter(waitsForApproval);
     const out: Child[] = [
       table(
         ['List', 'Kind', 'State', 'Entries', 'Last import', 'Freshness'],
@@ -47,9 +41,9 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
           h('strong', {}, r.name),
           r.kind,
           h('span', { class: `badge ${r.status === 'pending' ? 'warn' : ''}` }, r.status),
-          r.count ?? '—',
-          r.lastImport ? `${fmtTime(r.lastImport)} (${fmtAge((Date.now() - r.lastImport) / 1000)} ago)` : 'never',
-          r.fresh ? h('span', { class: `pill list-${r.fresh}` }, r.fresh) : '—',
+          r.count,
+          r.lastImport > 0 ? `${fmtTime(r.lastImport)} (${fmtAge((Date.now() - r.lastImport) / 1000)} ago)` : 'never',
+          r.freshness ? h('span', { class: `pill list-${r.freshness.state}` }, r.freshness.state) : 'not a feed',
         ]),
         'Hot lists',
       ),
@@ -63,7 +57,7 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
               h(
                 'li',
                 {},
-                `${r.name} (${r.kind}${r.pendingEntries ? `, ${r.pendingEntries} pending entries` : ''}) `,
+                `${r.name} (${r.kind}, ${r.count} entries${r.approval ? `, submitted by ${r.approval.submittedBy} at ${fmtTime(r.approval.submittedAt)}` : ''}) `,
                 canApprove ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`) : h('span', { class: 'hint' }, 'a supervisor approves'),
               ),
             ),
@@ -97,12 +91,12 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
       if (!file) throw new Error('choose a file');
       const type = /\.(jsonl|ndjson)$/i.test(file.name) ? 'application/x-ndjson' : 'text/csv';
       const path = `/v1/hotlists/${encodeURIComponent(v.list ?? '')}/import${v.replace ? '?replace=1' : ''}`;
-      const report = await upload<Record<string, unknown>>(path, file, type, (sent, total) => {
+      const report = await upload<{ imported: number; rejectedCount: number; excluded: number; generation: number }>(path, file, type, (sent, total) => {
         progress.value = total > 0 ? Math.round((sent / total) * 100) : 0;
       });
       progress.value = 100;
       void panel.refresh();
-      return `Imported ${String(report.imported ?? '?')} entries${report.rejected ? `, ${String(report.rejected)} rejected` : ''}${report.excluded ? `, ${String(report.excluded)} excluded by source` : ''}.`;
+      return `Imported ${report.imported} entries, ${report.rejectedCount} rejected, ${report.excluded} excluded by source (generation ${report.generation}).`;
     },
   );
 
@@ -110,13 +104,13 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
     'hotplate',
     'Enter hot plate',
     [
-      h('div', { class: 'grid-4' }, field('hp-list', 'List', { name: 'list', required: true, list: 'list-names' }), field('hp-plate', 'Plate or partial (?, *)', { name: 'plate', required: true, maxlength: 16 }), field('hp-state', 'State', { name: 'state', maxlength: 3 }), choice('hp-reason', 'Reason', reasons, { name: 'reason' })),
+      h('div', { class: 'grid-4' }, field('hp-list', 'List', { name: 'list', required: true, list: 'list-names' }), field('hp-plate', 'Plate or partial (?, *)', { name: 'plate', required: true, maxlength: 16 }), field('hp-state', 'State', { name: 'state', maxlength: 3 }), choice('hp-reason', 'Reason', cfg.reasons, { name: 'reason' })),
       h('div', { class: 'grid-4' }, field('hp-by', 'Entering member', { name: 'entered_by', required: true }), field('hp-phone', 'Contact phone', { name: 'phone', required: true, type: 'tel' }), field('hp-case', 'Case number', { name: 'case', required: true }), field('hp-priority', 'Priority (0–100)', { name: 'priority', type: 'number', min: 0, max: 100, value: 50 })),
       h('div', { class: 'grid-2' }, field('hp-synopsis', 'Synopsis', { name: 'synopsis', required: true, maxlength: 500 }), field('hp-expires', 'Expires', { name: 'expires', type: 'datetime-local' })),
       checkbox('hp-ncic', 'Also entered in NCIC (shorter expiry cap where the profile sets one)'),
     ],
     async (v) => {
-      const entry = await post<Record<string, unknown>>('/v1/hotplates', {
+      const entry = await post<{ list: ListRow }>('/v1/hotplates', {
         list: v.list,
         plate: v.plate?.toUpperCase(),
         ...(v.state ? { state: v.state.toUpperCase() } : {}),
@@ -130,7 +124,21 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
         ...(v.ncic ? { ncic: true } : {}),
       });
       void panel.refresh();
-      return `Hot plate ${v.plate?.toUpperCase() ?? ''} entered${entry.status === 'pending' || entry.pending ? '; pending approval' : ''}.`;
+      return `Hot plate ${v.plate?.toUpperCase() ?? ''} entered${entry.list.status === 'pending' ? '; the list waits for approval before it matches' : ''}.`;
+    },
+  );
+  const designate = actionForm(
+    'designate',
+    'Save list',
+    [
+      h('div', { class: 'grid-3' }, field('dl-name', 'List name', { name: 'name', required: true, pattern: '[A-Za-z0-9_.-]{1,64}' }), choice('dl-kind', 'Kind', cfg.listKinds, { name: 'kind' }), field('dl-distance', 'Fuzzy distance (0 = exact)', { name: 'maxDistance', type: 'number', min: 0, max: 3, step: 0.5, value: 1 })),
+      checkbox('dl-informational', 'Hits are informational (special lists always are)'),
+      checkbox('dl-covert', 'Covert: hits reach only cleared roles'),
+    ],
+    async (v) => {
+      const list = await put<ListRow>(`/v1/hotlists/${encodeURIComponent(v.name ?? '')}`, { kind: v.kind, maxDistance: Number(v.maxDistance || 0), ...(v.informational ? { informational: true } : {}), ...(v.covert ? { covert: true } : {}) });
+      await panel.refresh();
+      return `List ${list.name} saved (${list.kind}, ${list.status}).`;
     },
   );
   const datalist = h('datalist', { id: 'list-names' });
@@ -140,7 +148,7 @@ export function hotlistSections(reasons: readonly string[], canApprove: boolean)
 
   return [
     section('hotlists', 'Hot lists', panel.el, approveStatus, h('button', { type: 'button', class: 'secondary', onclick: () => void panel.refresh() }, 'Refresh'), datalist),
-    section('import-card', 'Import a list', importForm),
-    section('hotplate-card', `Manual hot plate (${label('required: member, phone, case, synopsis')})`, plateForm),
+    section('import-card', 'Designate or import a list', designate, h('h3', {}, 'Import a feed file'), importForm),
+    wide(section('hotplate-card', 'Manual hot plate (required: member, phone, case, synopsis)', plateForm)),
   ];
 }

@@ -28,7 +28,7 @@ async function render(_s: Session, main: HTMLElement): Promise<void> {
   const [cfg, actions] = await Promise.all([settings(), actionsOf()]);
   const may = (...names: string[]): boolean => !actions || names.some((n) => actions.has(n));
   const parts: Array<[string, string, HTMLElement[]]> = [];
-  if (may('hotlist.designate', 'hotlist.import', 'hotlist.approve', 'hotplate.enter')) parts.push(['hotlists', 'Hot lists', hotlistSections(cfg.reasons, may('hotlist.approve'))]);
+  if (may('hotlist.designate', 'hotlist.import', 'hotlist.approve', 'hotplate.enter')) parts.push(['hotlists', 'Hot lists', hotlistSections(cfg, may('hotlist.approve'))]);
   if (may('users.manage')) parts.push(['users', 'Users', userSections(cfg.roles)]);
   if (may('cameras.view', 'cameras.manage')) parts.push(['cameras', 'Cameras', cameraSections()]);
   if (may('releases.view', 'releases.decide')) parts.push(['releases', 'Releases', releaseSections()]);

@@ -21,6 +21,7 @@ export interface Settings {
   readonly dispositions: readonly string[];
   readonly reasons: readonly string[];
   readonly roles: readonly string[];
+  readonly listKinds: readonly string[];
 }
 
 export class ApiError extends Error {
@@ -113,12 +114,16 @@ export function query(params: Record<string, string | number | undefined>): stri
   return s ? `?${s}` : '';
 }
 
-/** Authenticated bytes (an image, a report) as an object URL the page can show or open. */
-export async function blobUrl(path: string): Promise<{ url: string; type: string }> {
+/** Authenticated bytes (an image, a report). */
+export async function fetchBlob(path: string): Promise<Blob> {
   const res = await fetch(path, { headers: headers(true) });
   if (!res.ok) throw await failure(res);
-  const blob = await res.blob();
-  return { url: URL.createObjectURL(blob), type: blob.type };
+  return res.blob();
+}
+
+/** Authenticated bytes as an object URL the page can show or open. */
+export async function blobUrl(path: string): Promise<string> {
+  return URL.createObjectURL(await fetchBlob(path));
 }
 
 /**

@@ -90,7 +90,10 @@ class DispatchPage {
         return this.onHit(f as unknown as HitFrame);
       case 'hit-update': {
         const v = this.board.update(f as unknown as HitUpdateFrame);
-        if (v) this.render(v.frame.hit === this.selected);
+        if (!v) return;
+        const mine = v.frame.hit === this.selected;
+        if (mine) showStatus(this.detailStatus, `${label(v.state)} recorded${v.by ? ` by ${v.by}` : ''}.`, 'ok');
+        this.render(mine);
         return;
       }
       case 'health':

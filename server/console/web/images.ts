@@ -4,7 +4,7 @@
  * (an `<img src>` cannot carry the session token). Gray8 crops come as binary PGM, which
  * browsers do not draw: they are painted onto a canvas instead.
  */
-import { blobUrl, query } from './api.js';
+import { fetchBlob, query } from './api.js';
 import type { Inquiry } from './inquiry.js';
 
 
@@ -50,9 +50,7 @@ function pgmToDataUrl(bytes: Uint8Array): string | undefined {
 
 /** A URL the page can put in `<img src>` for a detection's crop or overview image. */
 export async function detectionImage(id: string, kind: 'crop' | 'image', inq: Inquiry): Promise<string | undefined> {
-  const { url, type } = await blobUrl(`/v1/detections/${encodeURIComponent(id)}/${kind}${query({ case: inq.case, purpose: inq.purpose })}`);
-  if (type.startsWith('image/png') || type.startsWith('image/jpeg')) return url;
-  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-  URL.revokeObjectURL(url);
-  return pgmToDataUrl(bytes);
+  const blob = await fetchBlob(`/v1/detections/${encodeURIComponent(id)}/${kind}${query({ case: inq.case, purpose: inq.purpose })}`);
+  if (blob.type.startsWith('image/png') || blob.type.startsWith('image/jpeg')) return URL.createObjectURL(blob);
+  return pgmToDataUrl(new Uint8Array(await blob.arrayBuffer()));
 }

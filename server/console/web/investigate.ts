@@ -113,10 +113,24 @@ class InvestigatePage {
   private begin(inq: Inquiry): void {
     this.inquiry = inq;
     this.searchSet.disabled = false;
-    fill(this.banner, h('strong', {}, 'Inquiry'), `case ${inq.case || '—'} · purpose ${label(inq.purpose) || '—'}`);
+    // The inquiry form folds into the banner so the results fit a laptop screen.
+    const card = document.getElementById('inquiry');
+    if (card) card.hidden = true;
+    const change = h('button', { type: 'button', class: 'small secondary', onclick: () => this.change() }, 'Change case or purpose');
+    fill(this.banner, h('strong', {}, 'Inquiry'), `case ${inq.case || '—'} · purpose ${label(inq.purpose) || '—'}`, change);
     this.banner.hidden = false;
     announce('Inquiry recorded; the search is unlocked.');
     document.getElementById('s-pattern')?.focus();
+  }
+
+  /** Back to the case and purpose: the search locks again until they are given. */
+  private change(): void {
+    this.inquiry = undefined;
+    this.searchSet.disabled = true;
+    this.banner.hidden = true;
+    const card = document.getElementById('inquiry');
+    if (card) card.hidden = false;
+    document.getElementById('inq-case')?.focus();
   }
 
   private searchForm(): HTMLElement {
@@ -135,8 +149,7 @@ class InvestigatePage {
       ),
       h('p', { id: 's-pattern-help', class: 'hint' }, '? one character, * any run of characters, [ABC] one of A, B or C. Example: 7AB?12*'),
       h('div', { class: 'grid-4' }, field('s-state', 'State', { maxlength: 3 }), field('s-make', 'Make'), field('s-color', 'Colour'), field('s-body', 'Body')),
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'fuzzy', id: 's-fuzzy' }), 'Also find OCR look-alikes (0/O, 8/B …)'),
-      h('button', { type: 'submit', id: 's-submit' }, 'Search'),
+      h('div', { class: 'row' }, h('button', { type: 'submit', id: 's-submit' }, 'Search'), h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'fuzzy', id: 's-fuzzy' }), 'Also find OCR look-alikes (0/O, 8/B …)')),
     );
     const form = h('form', { id: 'search-form' }, this.searchSet, this.searchStatus);
     form.addEventListener('submit', (ev) => {
