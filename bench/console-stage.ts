@@ -33,13 +33,13 @@ export interface Browser {
 }
 
 /** Chromium with a fresh profile folder and a patrol-laptop viewport (1366×768). */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does) before the console tests`);
+export async function launchBrowser(executable = CHROMIUM): Promise<Browser> {
+  if (!existsSync(executable)) {
+    throw new Error(`${executable} is missing: install it with \`apt-get install -y chromium\` (.ci/run does) before the console tests`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'ps-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: executable,
     headless: true,
     args: [...CHROMIUM_ARGS],
     viewport: { width: 1366, height: 768 },
@@ -91,9 +91,19 @@ function rows(plates: ReadonlyArray<{ plate: string; reason: string; pri: number
   }));
 }
 
-export async function stage(opts: { demo?: boolean } = {}): Promise<Stage> {
+export interface StageOptions {
+  /** Seconds an unacknowledged hit waits before it is re-sent as escalated. */
+  readonly escalateAfterS?: number;
+}
+
+export async function stage(opts: StageOptions = {}): Promise<Stage> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ps-console-'));
-  const server = await startServer({ dataDir, server: { port: 0 }, log: { level: (process.env.PS_LOG as 'silent') ?? 'silent' }, ...(opts.demo ? { demo: { enabled: true } } : {}) });
+  const server = await startServer({
+    dataDir,
+    server: { port: 0 },
+    log: { level: 'silent' },
+    ...(opts.escalateAfterS ? { consoles: { escalateAfterS: opts.escalateAfterS } } : {}),
+  });
   const { accounts, cameras, hotlists } = server.rooms;
   const trainedAt = Date.now();
   await accounts.bootstrapAdministrator({ user: PEOPLE.admin.user, name: PEOPLE.admin.name, password: PASSWORD, trainedAt });

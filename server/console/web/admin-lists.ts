@@ -28,7 +28,15 @@ function wide(el: HTMLElement): HTMLElement {
   return el;
 }
 
-export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement[] {
+export interface ListRights {
+  readonly view: boolean;
+  readonly designate: boolean;
+  readonly import: boolean;
+  readonly approve: boolean;
+  readonly enter: boolean;
+}
+
+export function hotlistSections(cfg: Settings, may: ListRights): HTMLElement[] {
   let names: string[] = [];
   const panel = new Panel(async () => {
     const rows = asList<ListRow>(await get('/v1/hotlists'), 'lists');
@@ -58,7 +66,7 @@ export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement
                 'li',
                 {},
                 `${r.name} (${r.kind}, ${r.count} entries${r.approval ? `, submitted by ${r.approval.submittedBy} at ${fmtTime(r.approval.submittedAt)}` : ''}) `,
-                canApprove ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`) : h('span', { class: 'hint' }, 'a supervisor approves'),
+                may.approve ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`) : h('span', { class: 'hint' }, 'a supervisor approves'),
               ),
             ),
           ),
@@ -75,7 +83,8 @@ export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement
       showStatus(approveStatus, e instanceof Error ? e.message : String(e), 'error');
     }
   };
-  void panel.refresh();
+  const refresh = (): void => void (may.view ? panel.refresh() : undefined);
+  refresh();
 
   const progress = h('progress', { id: 'import-progress', max: 100, value: 0, 'aria-label': 'Upload progress' });
   const importForm = actionForm(
@@ -95,7 +104,7 @@ export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement
         progress.value = total > 0 ? Math.round((sent / total) * 100) : 0;
       });
       progress.value = 100;
-      void panel.refresh();
+      refresh();
       return `Imported ${report.imported} entries, ${report.rejectedCount} rejected, ${report.excluded} excluded by source (generation ${report.generation}).`;
     },
   );
@@ -123,7 +132,7 @@ export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement
         ...(dateMs(v.expires) !== undefined ? { expires: dateMs(v.expires) } : {}),
         ...(v.ncic ? { ncic: true } : {}),
       });
-      void panel.refresh();
+      refresh();
       return `Hot plate ${v.plate?.toUpperCase() ?? ''} entered${entry.list.status === 'pending' ? '; the list waits for approval before it matches' : ''}.`;
     },
   );
@@ -146,9 +155,10 @@ export function hotlistSections(cfg: Settings, canApprove: boolean): HTMLElement
   importForm.addEventListener('focusin', refreshNames);
   plateForm.addEventListener('focusin', refreshNames);
 
-  return [
-    section('hotlists', 'Hot lists', panel.el, approveStatus, h('button', { type: 'button', class: 'secondary', onclick: () => void panel.refresh() }, 'Refresh'), datalist),
-    section('import-card', 'Designate or import a list', designate, h('h3', {}, 'Import a feed file'), importForm),
-    wide(section('hotplate-card', 'Manual hot plate (required: member, phone, case, synopsis)', plateForm)),
-  ];
+  const out: HTMLElement[] = [];
+  if (may.view) out.push(section('hotlists', 'Hot lists', panel.el, approveStatus, h('button', { type: 'button', class: 'secondary', onclick: () => void panel.refresh() }, 'Refresh')));
+  if (may.designate || may.import) out.push(section('import-card', 'Designate or import a list', may.designate ? designate : null, may.import ? h('h3', {}, 'Import a feed file') : null, may.import ? importForm : null));
+  if (may.enter) out.push(wide(section('hotplate-card', 'Manual hot plate (required: member, phone, case, synopsis)', plateForm)));
+  out[0]?.append(datalist);
+  return out;
 }

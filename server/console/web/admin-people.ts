@@ -98,7 +98,7 @@ function cameraHealth(c: CameraRow): string {
   return c.health?.state ?? c.state ?? 'unknown';
 }
 
-export function cameraSections(): HTMLElement[] {
+export function cameraSections(canManage: boolean): HTMLElement[] {
   const tokenBox = h('p', { class: 'token', id: 'camera-token', hidden: true, role: 'status' });
   const showToken = (id: string, token: string): void => {
     tokenBox.hidden = false;
@@ -115,15 +115,18 @@ export function cameraSections(): HTMLElement[] {
           c.placement?.lat !== undefined ? `${c.placement.lat.toFixed(4)}, ${(c.placement.lon ?? 0).toFixed(4)}${c.placement.justification ? ` — ${c.placement.justification}` : ''}` : '—',
           h('span', { class: `pill cam-${cameraHealth(c)}` }, cameraHealth(c)),
           String(c.zones?.length ?? 0),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'small secondary',
-              onclick: () => void post<{ token: string }>(`/v1/cameras/${encodeURIComponent(c.id)}/token`, {}).then((t) => showToken(c.id, t.token)),
-            },
-            'New token',
-          ),
+          canManage
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small secondary',
+                  'aria-label': `New token for ${c.id}`,
+                  onclick: () => void post<{ token: string }>(`/v1/cameras/${encodeURIComponent(c.id)}/token`, {}).then((t) => showToken(c.id, t.token)),
+                },
+                'New token',
+              )
+            : null,
         ]),
         'Cameras',
       ),
@@ -164,5 +167,6 @@ export function cameraSections(): HTMLElement[] {
       return `Zones of ${v.id ?? ''} saved.`;
     },
   );
-  return [section('cameras', 'Cameras', panel.el, tokenBox), section('camera-forms', 'Add a camera, exclusion zones', add, zones)];
+  const cameras = section('cameras', 'Cameras', panel.el, tokenBox);
+  return canManage ? [cameras, section('camera-forms', 'Add a camera, exclusion zones', add, zones)] : [cameras];
 }

@@ -28,9 +28,19 @@ async function render(_s: Session, main: HTMLElement): Promise<void> {
   const [cfg, actions] = await Promise.all([settings(), actionsOf()]);
   const may = (...names: string[]): boolean => !actions || names.some((n) => actions.has(n));
   const parts: Array<[string, string, HTMLElement[]]> = [];
-  if (may('hotlist.designate', 'hotlist.import', 'hotlist.approve', 'hotplate.enter')) parts.push(['hotlists', 'Hot lists', hotlistSections(cfg, may('hotlist.approve'))]);
+  if (may('hotlist.designate', 'hotlist.import', 'hotlist.approve', 'hotplate.enter')) {
+    const rights = {
+      // GET /v1/hotlists answers roles that designate lists or watch cameras (docs/api.md).
+      view: may('hotlist.designate', 'cameras.view'),
+      designate: may('hotlist.designate'),
+      import: may('hotlist.import'),
+      approve: may('hotlist.approve'),
+      enter: may('hotplate.enter'),
+    };
+    parts.push(['hotlists', 'Hot lists', hotlistSections(cfg, rights)]);
+  }
   if (may('users.manage')) parts.push(['users', 'Users', userSections(cfg.roles)]);
-  if (may('cameras.view', 'cameras.manage')) parts.push(['cameras', 'Cameras', cameraSections()]);
+  if (may('cameras.view', 'cameras.manage')) parts.push(['cameras', 'Cameras', cameraSections(may('cameras.manage'))]);
   if (may('releases.view', 'releases.decide')) parts.push(['releases', 'Releases', releaseSections()]);
   if (may('audit.sample', 'audit.review', 'audit.verify', 'reports.read')) parts.push(['audit', 'Audits and reports', auditSections()]);
   fill(

@@ -133,4 +133,52 @@ describe('dispatch console in chromium', () => {
     await expect.poll(() => page.locator('#camera-health').textContent()).toMatch(/Cameras: .*\d+ ok/);
     await page.close();
   });
+
+  it('says plainly what to do when chromium is missing, instead of skipping', async () => {
+    await expect(launchBrowser('/nonexistent/chromium')).rejects.toThrow('/nonexistent/chromium is missing: install it with `apt-get install -y chromium`');
+  });
+});
+
+describe('escalation and keyboard use of the dispatch console', () => {
+  let st: Stage;
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    st = await stage({ escalateAfterS: 1 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await st?.close();
+  });
+
+  it('makes a hit nobody acknowledged stand out, and lets the keyboard alone reach and acknowledge it', async () => {
+    const page = await browser.page();
+    await signIn(page, st.server.url, '/console/', PEOPLE.dispatcher.user);
+    await expect.poll(() => page.locator('#link-state').textContent()).toBe('live');
+    const cam = await st.camera();
+    cam.sendRead(hotRead());
+    const item = page.locator('li.hit').first();
+    await item.waitFor();
+    await expect.poll(() => item.getAttribute('class'), { timeout: 15_000 }).toContain('escalated');
+    expect(await item.locator('.badge.escalated').textContent()).toBe('ESCALATED');
+    expect(await item.locator('button.hit-select').getAttribute('aria-label')).toMatch(/^Escalated\. 7ABC123 matches 7ABC123/);
+    await expect.poll(() => page.locator('#alert-region').textContent()).toContain('Escalated hit: 7ABC123');
+
+    // Keyboard only: the hit is a button; choosing it moves focus to the detail's heading,
+    // the next Tab stop is the step the hit waits for, and focus is always visible.
+    await item.locator('button.hit-select').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('detail-title');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Acknowledge');
+    const outline = await page.evaluate(() => {
+      const cs = getComputedStyle(document.activeElement!);
+      return `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`;
+    });
+    expect(outline).toBe('solid 3px rgb(255, 210, 63)');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => item.getAttribute('class')).toContain('state-acked');
+    expect(await item.getAttribute('class')).not.toContain('escalated');
+    await page.close();
+  });
 });

@@ -133,4 +133,36 @@ describe('investigation and administration pages in chromium', () => {
     expect(st.server.rooms.cameras.list().map((c) => c.id)).toContain('cam-oak-2');
     await page.close();
   });
+
+  it('imports a feed file with upload progress and reports what it took', async () => {
+    const page = await browser.page();
+    await signIn(page, st.server.url, '/console/admin', PEOPLE.admin.user);
+    const csv = ['plate,state,reason,priority,source', '7ABC123,CA,stolen_vehicle,90,NCIC', '5XYZ789,CA,wanted_person,70,NCIC', '4QRS555,CA,stolen_plate,60,NCIC', '1IMM000,CA,other,10,IMMIGRATION_VIOLATOR'].join('\n');
+    await page.locator('#import-list').fill('stolen');
+    await page.locator('#import-file').setInputFiles({ name: 'ncic.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByLabel('Replace the whole list').check();
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect.poll(() => page.locator('#import-status').textContent()).toMatch(/^Imported 3 entries, 0 rejected, 1 excluded by source/);
+    expect(await page.locator('#import-progress').evaluate((el) => (el as HTMLProgressElement).value)).toBe(100);
+    expect(st.server.rooms.hotlists.list('stolen').count).toBe(3);
+    await page.close();
+  });
+
+  it('lets a supervisor draw a random audit sample and review an inquiry in it (POLICY R3)', async () => {
+    // The investigator's search in the first test is in the population.
+    const page = await browser.page();
+    await signIn(page, st.server.url, '/console/admin', PEOPLE.supervisor.user);
+    await page.getByRole('button', { name: 'Draw sample' }).click();
+    await expect.poll(() => page.locator('#audit-draw-status').textContent()).toMatch(/^Sample \d+ drawn\.$/);
+    const row = page.locator('#audit-sample tbody tr', { hasText: 'detections.search' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain(PEOPLE.investigator.user);
+    await row.getByRole('combobox').selectOption('compliant');
+    await row.getByRole('textbox').fill('Case and purpose match the report');
+    await row.getByRole('button', { name: 'Record' }).click();
+    await expect.poll(() => row.locator('.form-status').textContent()).toBe('recorded');
+    const reviews = st.server.rooms.audit.query({ actions: ['audit.review'], limit: 10 });
+    expect(reviews.at(-1)).toMatchObject({ actor: PEOPLE.supervisor.user });
+    await page.close();
+  });
 });
