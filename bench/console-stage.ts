@@ -64,7 +64,20 @@ export const PEOPLE = {
   investigator: { user: 'ivy-invest', name: 'Ivy Invest', role: 'investigator' },
   supervisor: { user: 'sam-super', name: 'Sam Super', role: 'supervisor' },
   custodian: { user: 'rex-records', name: 'Rex Records', role: 'records_custodian' },
+  custodian2: { user: 'rita-records', name: 'Rita Records', role: 'records_custodian' },
 } as const;
+
+/** A session token for one of the stage's people, for set-up steps done over the API. */
+export async function apiToken(baseUrl: string, user: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/v1/auth/login`, { method: 'POST', body: JSON.stringify({ user, password: PASSWORD }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A JSON API call with a session token; resolves with the status and the answer. */
+export async function api(baseUrl: string, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: await res.json() };
+}
 
 export const CAMERA = { id: 'cam-elm-1', name: 'Elm St & 5th', lat: 37.4529, lon: -122.1817 };
 export const LIST = 'stolen';

@@ -5,7 +5,7 @@
  * entered with its required fields, and the pending list approved by a supervisor (POLICY R4).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAMERA, launchBrowser, PEOPLE, signIn, stage, hotRead, until, type Browser, type Stage } from '../../../bench/console-stage.js';
+import { CAMERA, launchBrowser, PEOPLE, signIn, stage, hotRead, until, api, apiToken, type Browser, type Stage } from '../../../bench/console-stage.js';
 
 describe('investigation and administration pages in chromium', () => {
   let st: Stage;
@@ -163,6 +163,30 @@ describe('investigation and administration pages in chromium', () => {
     await expect.poll(() => row.locator('.form-status').textContent()).toBe('recorded');
     const reviews = st.server.rooms.audit.query({ actions: ['audit.review'], limit: 10 });
     expect(reviews.at(-1)).toMatchObject({ actor: PEOPLE.supervisor.user });
+    await page.close();
+  });
+
+  it('shows release requests to the approver, with the rule that denied one, and takes a decision (POLICY R8)', async () => {
+    const rex = await apiToken(st.server.url, PEOPLE.custodian.user);
+    const agency = { id: 'sjpd', name: 'San Jose Police Department', kind: 'law_enforcement', state: 'CA' };
+    expect((await api(st.server.url, rex, 'POST', '/v1/agencies', agency)).status).toBe(201);
+    const scope = { kind: 'search', pattern: '7ABX12*', from: Date.now() - 86_400_000, to: Date.now() };
+    const ask = (uses: string[]) =>
+      api(st.server.url, rex, 'POST', '/v1/releases', { agency: 'sjpd', requester: { name: 'Sgt. Lee' }, purpose: 'Robbery series on the county line', uses, case: '26-9001', scope });
+    const ok = (await ask(['criminal_investigation'])).body as { id: string; status: string };
+    const refused = (await ask(['immigration_enforcement'])).body as { id: string; status: string };
+    expect([ok.status, refused.status]).toEqual(['pending', 'denied']);
+
+    // Nobody approves their own request: a second custodian decides.
+    const page = await browser.page();
+    await signIn(page, st.server.url, '/console/admin', PEOPLE.custodian2.user);
+    const deniedRow = page.locator('#releases tr', { hasText: refused.id });
+    await deniedRow.waitFor();
+    expect(await deniedRow.textContent()).toContain('denied by rule');
+    const row = page.locator('#releases tr', { hasText: ok.id });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('#releases .form-status').textContent()).toBe(`Request ${ok.id} approved.`);
+    await row.getByRole('button', { name: 'Export' }).waitFor();
     await page.close();
   });
 });
