@@ -114,6 +114,7 @@ export const ErrApproverRole = define('PS_ERR_APPROVER_ROLE', 403, 'The policy p
 
 // ── audit trail (POLICY R2, R3) ────────────────────────────────────────────────────────
 export const ErrAuditRetention = define('PS_ERR_AUDIT_RETENTION', 409, 'Audit records younger than the audit retention may not be purged');
+export const ErrAuditBroken = define('PS_ERR_AUDIT_BROKEN', 500, 'The audit log hash chain is broken');
 export const ErrAuditSample = define('PS_ERR_AUDIT_SAMPLE', 400, 'No such audit sample, or the inquiry is not in it');
 
 // ── hits (POLICY R5) ───────────────────────────────────────────────────────────────────

@@ -43,6 +43,10 @@ export interface LoginResult {
   readonly trainingCurrent: boolean;
 }
 
+const MAX_NAME = 64;
+/** scrypt hashes whatever it is given; a bounded password keeps a login cheap to refuse. */
+const MAX_PASSWORD = 1024;
+
 /** Who set up the store when there was nobody to sign in as. */
 export const BOOTSTRAP_ACTOR = 'bootstrap';
 
@@ -96,6 +100,7 @@ export class Accounts {
     if (password.length < this.settings.passwordMinLength) {
       throw new ErrPasswordWeak(`passwords need at least ${this.settings.passwordMinLength} characters`, { field: 'password' });
     }
+    if (password.length > MAX_PASSWORD) throw new ErrBadInput(`passwords have at most ${MAX_PASSWORD} characters`, { field: 'password' });
   }
 
   private async build(input: NewUser, by: string): Promise<UserRecord> {
@@ -188,6 +193,16 @@ export class Accounts {
     return viewOf(rec, this.now());
   }
 
+  /** An administrator sets a new password (a forgotten one); the user's sessions end. */
+  async resetPassword(actor: Principal, user: string, next: string): Promise<void> {
+    authorize(actor.role, 'users.manage');
+    this.checkPassword(next);
+    const password = await hashPassword(next, this.settings.scrypt);
+    await this.update(user, (r) => ({ ...r, password, failures: 0, lockedUntil: 0 }));
+    await this.endSessions(user);
+    await this.log({ action: 'user.password', actor: actor.user, role: actor.role, subject: { user, reset: true } });
+  }
+
   async changePassword(user: string, current: string, next: string): Promise<void> {
     this.checkPassword(next);
     const u = this.users.get(user);
@@ -212,6 +227,11 @@ export class Accounts {
    */
   async login(user: string, password: string, from?: string): Promise<LoginResult> {
     const now = this.now();
+    // Whatever a client sends as a name lands in the audit log: keep it to a name's length.
+    if (user.length > MAX_NAME || password.length > MAX_PASSWORD) {
+      await this.failLogin(user.slice(0, MAX_NAME), from, ErrUnauthenticated.code, { oversized: true });
+      throw new ErrUnauthenticated('wrong user name or password');
+    }
     const u = this.users.get(user);
     if (!u) {
       this.decoy ??= hashPassword('decoy password, never matches', this.settings.scrypt);

@@ -63,6 +63,13 @@ function checkEvent(e: AuditEvent): void {
   for (const f of ['action', 'actor', 'outcome'] as const) {
     if (typeof e[f] !== 'string' || e[f].length === 0) throw new ErrBadInput(`audit event needs ${f}`, { field: f });
   }
+  if (e.subject !== undefined && e.subject !== null && typeof e.subject === 'object') {
+    try {
+      JSON.stringify(e.subject);
+    } catch {
+      throw new ErrBadInput('audit event subject cannot be encoded (a cycle?)', { field: 'subject' });
+    }
+  }
 }
 
 export class AuditLog implements AuditSink {

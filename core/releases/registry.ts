@@ -167,6 +167,25 @@ export class Releases {
    * a request they now forbid is denied by them, whatever the approver chose.
    */
   async decide(actor: Principal, id: string, approve: boolean, note?: string): Promise<ReleaseRequest> {
+    return this.recordingRefusal(actor, 'releases.decide', id, () => this.decideChecked(actor, id, approve, note));
+  }
+
+  /**
+   * Runs a decision or fulfilment; a refusal (wrong role, self-approval, wrong state, a rule
+   * that now forbids it) is recorded with its code before it is rethrown, so attempts are on
+   * file as well as outcomes.
+   */
+  private async recordingRefusal<T>(actor: Principal, action: string, id: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      await this.audit.record({ action, actor: actor.user, role: actor.role, outcome: typeof code === 'string' ? code : 'error', subject: { request: id } });
+      throw e;
+    }
+  }
+
+  private async decideChecked(actor: Principal, id: string, approve: boolean, note?: string): Promise<ReleaseRequest> {
     authorize(actor.role, 'releases.decide');
     if (actor.role !== this.profile.release.approver) {
       throw new ErrApproverRole(`profile ${this.profile.name}: release requests are decided by the ${this.profile.release.approver} role`);
@@ -192,6 +211,10 @@ export class Releases {
 
   /** Exports exactly the approved scope, once, and records what left (count and digest). */
   async fulfil(actor: Principal, id: string, exporter: ReleaseExporter): Promise<ReleaseRequest> {
+    return this.recordingRefusal(actor, 'releases.fulfil', id, () => this.fulfilChecked(actor, id, exporter));
+  }
+
+  private async fulfilChecked(actor: Principal, id: string, exporter: ReleaseExporter): Promise<ReleaseRequest> {
     authorize(actor.role, 'releases.fulfil');
     const r = this.pending(id);
     if (r.status !== 'approved') throw new ErrReleaseState(`request ${id} is ${r.status}; only approved requests are fulfilled`, { status: r.status });

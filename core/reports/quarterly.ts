@@ -7,7 +7,7 @@
 import { ErrBadInput } from '../errors.js';
 import type { Profile } from '../policy/profile.js';
 import { facts, page, section, table } from './html.js';
-import { auditActivity, releasesByAgency, searchesByPurpose, type AgencyReleases, type AuditActivity, type Period, type ReportSources } from './sources.js';
+import { auditActivity, releasesByAgency, searchesByPurpose, type AgencyReleases, type AuditActivity, type HitCounts, type Period, type ReportSources } from './sources.js';
 
 export interface QuarterlyReport {
   readonly kind: 'quarterly';
@@ -18,13 +18,14 @@ export interface QuarterlyReport {
   readonly quarter: number;
   readonly period: { readonly from: string; readonly to: string };
   readonly generated: string;
-  readonly cameras: number;
-  readonly detections: number;
-  readonly hits: { readonly total: number; readonly byList: Readonly<Record<string, number>>; readonly verified: number; readonly misreads: number };
+  /** `null` where the store that counts it was not supplied. */
+  readonly cameras: number | null;
+  readonly detections: number | null;
+  readonly hits: { readonly total: number; readonly byList: Readonly<Record<string, number>>; readonly verified: number; readonly misreads: number } | null;
   readonly searches: { readonly total: number; readonly byPurpose: Readonly<Record<string, number>> };
   readonly releases: { readonly approved: number; readonly denied: number; readonly byAgency: readonly AgencyReleases[] };
   readonly audits: AuditActivity;
-  readonly purges: { readonly partitions: number; readonly detections: number };
+  readonly purges: { readonly partitions: number; readonly detections: number } | null;
 }
 
 /** Calendar quarter in UTC: Q1 = January to March. */
@@ -39,13 +40,11 @@ const sum = (o: Readonly<Record<string, number>>): number => Object.values(o).re
 
 export async function quarterlyReport(profile: Profile, src: ReportSources, year: number, quarter: number, now: number): Promise<QuarterlyReport> {
   const p = quarterPeriod(year, quarter);
-  const [cameras, detections, byList, verified, misreads, purges] = await Promise.all([
-    src.cameras.cameraCount(Math.min(p.to, now)),
-    src.detections.detectionCount(p),
-    src.hits.hitsByList(p),
-    src.hits.verifiedHits(p),
-    src.hits.misreads(p),
-    src.purges.purged(p),
+  const [cameras, detections, hits, purges] = await Promise.all([
+    src.cameras ? src.cameras.cameraCount(Math.min(p.to, now)) : null,
+    src.detections ? src.detections.detectionCount(p) : null,
+    src.hits ? hitSummary(src.hits, p) : null,
+    src.purges ? src.purges.purged(p) : null,
   ]);
   const byPurpose = searchesByPurpose(src.audit, p);
   const byAgency = releasesByAgency(src.audit, p);
@@ -60,7 +59,7 @@ export async function quarterlyReport(profile: Profile, src: ReportSources, year
     generated: new Date(now).toISOString(),
     cameras,
     detections,
-    hits: { total: sum(byList), byList, verified, misreads },
+    hits,
     searches: { total: sum(byPurpose), byPurpose },
     releases: {
       approved: byAgency.reduce((n, a) => n + a.approved, 0),
@@ -68,11 +67,19 @@ export async function quarterlyReport(profile: Profile, src: ReportSources, year
       byAgency,
     },
     audits: auditActivity(src.audit, p),
-    purges: { partitions: purges.partitions, detections: purges.detections },
+    purges: purges && { partitions: purges.partitions, detections: purges.detections },
   };
 }
 
+async function hitSummary(h: HitCounts, p: Period): Promise<NonNullable<QuarterlyReport['hits']>> {
+  const [byList, verified, misreads] = await Promise.all([h.hitsByList(p), h.verifiedHits(p), h.misreads(p)]);
+  return { total: sum(byList), byList, verified, misreads };
+}
+
 const counts = (o: Readonly<Record<string, number>>): [string, number][] => Object.entries(o).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+
+const NA = 'not available';
+const shown = (n: number | null | undefined): string | number => n ?? NA;
 
 export function quarterlyHtml(r: QuarterlyReport): string {
   return page(
@@ -80,16 +87,16 @@ export function quarterlyHtml(r: QuarterlyReport): string {
     `Activity from ${r.period.from.slice(0, 10)} to ${r.period.to.slice(0, 10)} (exclusive), under ${r.policyRef}.`,
     [
       section('Summary', facts([
-        ['Cameras in service', r.cameras],
-        ['Detections stored', r.detections],
-        ['Hits', r.hits.total],
-        ['Verified hits', r.hits.verified],
-        ['Misreads', r.hits.misreads],
+        ['Cameras in service', shown(r.cameras)],
+        ['Detections stored', shown(r.detections)],
+        ['Hits', shown(r.hits?.total)],
+        ['Verified hits', shown(r.hits?.verified)],
+        ['Misreads', shown(r.hits?.misreads)],
         ['Searches', r.searches.total],
         ['Release requests approved', r.releases.approved],
         ['Release requests denied', r.releases.denied],
       ])),
-      section('Hits by list', table(['list', 'hits'], counts(r.hits.byList))),
+      section('Hits by list', r.hits ? table(['list', 'hits'], counts(r.hits.byList)) : NA),
       section('Searches by purpose', table(['purpose', 'searches'], counts(r.searches.byPurpose))),
       section('Release requests by agency', table(['agency', 'approved', 'denied'], r.releases.byAgency.map((a) => [a.agency, a.approved, a.denied]))),
       section('Audits', facts([
@@ -99,8 +106,8 @@ export function quarterlyHtml(r: QuarterlyReport): string {
         ['Violations', r.audits.violations],
       ])),
       section('Data purged', facts([
-        ['Partitions destroyed', r.purges.partitions],
-        ['Detections purged', r.purges.detections],
+        ['Partitions destroyed', shown(r.purges?.partitions)],
+        ['Detections purged', shown(r.purges?.detections)],
       ])),
     ],
     `Generated ${r.generated}. Counts only; no plates or personal information.`,

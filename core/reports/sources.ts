@@ -37,12 +37,17 @@ export interface PurgeCounts {
   purged(p: Period): MaybePromise<{ readonly partitions: number; readonly detections: number }>;
 }
 
+/**
+ * The audit log is always there; the other counts come from the stores that own them. A
+ * command run without those stores leaves them out, and the report says "not available"
+ * rather than printing a zero nobody counted.
+ */
 export interface ReportSources {
   readonly audit: AuditLog;
-  readonly cameras: CameraCounts;
-  readonly detections: DetectionCounts;
-  readonly hits: HitCounts;
-  readonly purges: PurgeCounts;
+  readonly cameras?: CameraCounts;
+  readonly detections?: DetectionCounts;
+  readonly hits?: HitCounts;
+  readonly purges?: PurgeCounts;
 }
 
 export interface AgencyReleases {
@@ -77,6 +82,8 @@ export function releasesByAgency(audit: AuditLog, p: Period): AgencyReleases[] {
     by.set(agency, row);
   };
   for (const r of audit.scan({ from: p.from, to: p.to, actions: ['releases.request', 'releases.decide'] })) {
+    // Refused attempts (wrong role, self-approval) are on file but decided nothing.
+    if (r.outcome !== 'ok') continue;
     const s = r.subject as ReleaseSubject;
     if (r.action === 'releases.request' && s.status === 'denied') bump(s.agencyName, 'denied');
     if (r.action === 'releases.decide') bump(s.agencyName, s.decision === 'approved' ? 'approved' : 'denied');
@@ -104,6 +111,7 @@ export function auditActivity(audit: AuditLog, p: Period): AuditActivity {
   let compliant = 0;
   let violations = 0;
   for (const r of audit.scan({ from: p.from, to: p.to, actions: ['audit.sample', 'audit.review'] })) {
+    if (r.outcome !== 'ok') continue;
     if (r.action === 'audit.sample') samples++;
     else if ((r.subject as { outcome: string }).outcome === 'violation') violations++;
     else compliant++;

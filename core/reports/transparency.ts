@@ -26,8 +26,9 @@ export interface TransparencyData {
     readonly releaseNeverFor: readonly string[];
     readonly notes: readonly string[];
   };
-  readonly cameras: number;
-  readonly last30Days: { readonly detections: number; readonly searches: number };
+  /** `null` where the store that counts it was not supplied. */
+  readonly cameras: number | null;
+  readonly last30Days: { readonly detections: number | null; readonly searches: number };
   readonly sharedWith: readonly string[];
 }
 
@@ -35,7 +36,7 @@ const words = (s: string): string => s.replace(/_/g, ' ');
 
 export async function transparencyData(profile: Profile, src: ReportSources, now: number): Promise<TransparencyData> {
   const month = { from: now - 30 * DAY_MS, to: now + 1 };
-  const [cameras, detections] = await Promise.all([src.cameras.cameraCount(now), src.detections.detectionCount(month)]);
+  const [cameras, detections] = await Promise.all([src.cameras ? src.cameras.cameraCount(now) : null, src.detections ? src.detections.detectionCount(month) : null]);
   const searches = Object.values(searchesByPurpose(src.audit, month)).reduce((a, b) => a + b, 0);
   return {
     department: profile.department,
@@ -77,8 +78,8 @@ export function transparencyHtml(d: TransparencyData): string {
         ['Never shared for', p.releaseNeverFor.join(', ') || 'no additional prohibition in the policy'],
       ])),
       section('Last 30 days', facts([
-        ['Cameras in service', d.cameras],
-        ['Plates detected', d.last30Days.detections],
+        ['Cameras in service', d.cameras ?? 'not available'],
+        ['Plates detected', d.last30Days.detections ?? 'not available'],
         ['Searches of stored data', d.last30Days.searches],
       ])),
       section('Agencies data was shared with (last 12 months)', table(['agency'], d.sharedWith.map((a) => [a]))),

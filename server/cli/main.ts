@@ -7,8 +7,14 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isPlateSafeError } from '../../core/errors.js';
+import { registerAgency } from './agency.js';
+import { registerAudit } from './audit.js';
 import { registerProfile } from './profile.js';
+import { registerRelease } from './release.js';
+import { registerReport } from './report.js';
 import { registerServe } from './serve.js';
+import { registerCamera } from './camera.js';
+import { registerUser } from './user.js';
 
 export function buildProgram(): Command {
   const program = new Command('platesafe')
@@ -18,6 +24,12 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerProfile(program);
+  registerCamera(program);
+  registerUser(program);
+  registerAudit(program);
+  registerAgency(program);
+  registerRelease(program);
+  registerReport(program);
   return program;
 }
 

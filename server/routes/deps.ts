@@ -13,7 +13,13 @@ export interface RouteDeps extends ApiDeps, GovernanceDeps {
 }
 
 /** Records a governance change (list, account, camera, approval) in the audit log (POLICY R2). */
-export async function recordChange(deps: RouteDeps, ctx: RequestContext, action: string, subject: unknown, extra: { case?: string; results?: number } = {}): Promise<void> {
+export async function recordChange(
+  deps: RouteDeps,
+  ctx: RequestContext,
+  action: string,
+  subject: unknown,
+  extra: { case?: string; results?: number; outcome?: string } = {},
+): Promise<void> {
   await deps.rooms.audit.record({ action, actor: ctx.principal.user, role: ctx.principal.role, from: ctx.from, outcome: 'ok', subject, ...extra });
 }
 

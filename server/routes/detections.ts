@@ -31,7 +31,7 @@ function imageResponse(d: Detection): RawResponse {
 
 async function view(deps: RouteDeps, ctx: RequestContext, images: boolean): Promise<Detection> {
   const id = ctx.params[0]!;
-  const access = await openInquiry(deps, ctx, images ? 'images.view' : 'detections.view', { id, images });
+  const { access } = await openInquiry(deps, ctx, images ? 'images.view' : 'detections.view', { id, images });
   return deps.rooms.detections.get(id, access, deps.rooms.audit, { images });
 }
 

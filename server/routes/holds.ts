@@ -5,10 +5,13 @@
  */
 import type uWS from 'uWebSockets.js';
 import { z } from 'zod';
+import type { AccessContext } from '../../core/audit/sink.js';
+import { isPlateSafeError } from '../../core/errors.js';
+import { requireInquiry } from '../../core/policy/inquiry.js';
 import { parseInput } from '../../core/util/parse.js';
-import { route } from './api.js';
+import { route, type RequestContext } from './api.js';
 import { bodyObject, recordChange, type RouteDeps } from './deps.js';
-import { openInquiry, withoutInquiry } from './inquiry.js';
+import { givenInquiry, withoutInquiry } from './inquiry.js';
 
 const HoldBody = z
   .object({
@@ -21,6 +24,20 @@ const HoldBody = z
 
 const ReleaseBody = z.object({ note: z.string().trim().max(1000).optional() }).strict();
 
+/**
+ * A hold names a case and a purpose like any inquiry (POLICY R2, R7); the store checks the
+ * role and records the hold, so only a refusal is recorded here, under the store's name.
+ */
+async function holdInquiry(deps: RouteDeps, ctx: RequestContext, subject: unknown): Promise<AccessContext> {
+  const given = givenInquiry(ctx);
+  try {
+    return { user: ctx.principal.user, role: ctx.principal.role, from: ctx.from, ...requireInquiry(deps.profile, given) };
+  } catch (e) {
+    await recordChange(deps, ctx, 'hold.place', subject, { outcome: isPlateSafeError(e) ? e.code : 'error', ...(given.case ? { case: given.case } : {}) });
+    throw e;
+  }
+}
+
 export function holdRoutes(app: uWS.TemplatedApp, deps: RouteDeps): void {
   route(app, deps, { method: 'get', path: '/v1/holds', action: 'holds.view', handle: () => deps.rooms.detections.holds() });
   route(app, deps, {
@@ -30,7 +47,7 @@ export function holdRoutes(app: uWS.TemplatedApp, deps: RouteDeps): void {
     status: 201,
     handle: async (ctx) => {
       const body = parseInput(HoldBody, withoutInquiry(bodyObject(ctx)), 'hold');
-      const access = await openInquiry(deps, ctx, 'hold.place', body);
+      const access = await holdInquiry(deps, ctx, body);
       const req = {
         case: access.case ?? '',
         ...(body.note ? { note: body.note } : {}),

@@ -45,6 +45,10 @@ async function designate(deps: RouteDeps, ctx: RequestContext) {
   const now = Date.now();
   const before = exists(deps, name) ? deps.rooms.hotlists.list(name).settings : undefined;
   const becomesSpecial = patch.kind === 'special' && before?.kind !== 'special';
+  // Unapproved special content never goes live by changing the list's kind (POLICY R4).
+  if (before?.kind === 'special' && before.status === 'pending' && patch.kind !== undefined && patch.kind !== 'special') {
+    throw new ErrConflict(`list ${name} waits for approval; approve or reject it before changing its kind`, { list: name });
+  }
   if (before) {
     await deps.rooms.hotlists.configureList(name, { ...patch, ...(becomesSpecial ? { status: 'pending' as const } : {}) });
   } else {

@@ -1,81 +1,56 @@
 /**
  * Inquiries over HTTP (POLICY R2): every access to stored data carries a case or incident
  * number and a permitted purpose (`case` and `purpose` in a POST body, query parameters of a
- * GET), checked with the profile's rule before any data is read. A refusal is recorded with
- * its code; an access is recorded with who, when, from where, case, purpose, what was asked
- * and how many results came back.
+ * GET), checked by the access gate of `core/audit/access.ts` before any data is read. A
+ * refusal is recorded with its code; an access is recorded with who, when, from where, case,
+ * purpose, what was asked and how many results came back.
  */
-import type { AccessContext, AuditEvent } from '../../core/audit/sink.js';
-import { isPlateSafeError } from '../../core/errors.js';
-import { requireInquiry, type Inquiry } from '../../core/policy/inquiry.js';
+import { beginAccess, type GrantedAccess } from '../../core/audit/access.js';
+import type { AccessContext } from '../../core/audit/sink.js';
+import type { Action } from '../../core/policy/authz.js';
+import type { InquiryInput } from '../../core/policy/inquiry.js';
 import type { RequestContext } from './api.js';
 import type { RouteDeps } from './deps.js';
 
 /** Case and purpose as the request gave them: from the JSON body, else the query string. */
-function given(ctx: RequestContext): { case?: string; purpose?: string } {
+export function givenInquiry(ctx: RequestContext): InquiryInput {
   const b = ctx.body as { case?: unknown; purpose?: unknown } | undefined;
   const pick = (name: 'case' | 'purpose'): string | undefined => {
     const v = b && typeof b === 'object' ? b[name] : undefined;
-    if (typeof v === 'string') return v;
-    return ctx.query.get(name) ?? undefined;
+    return typeof v === 'string' ? v : (ctx.query.get(name) ?? undefined);
   };
-  const c = pick('case');
-  const p = pick('purpose');
-  return { ...(c !== undefined ? { case: c } : {}), ...(p !== undefined ? { purpose: p } : {}) };
-}
-
-function base(ctx: RequestContext, action: string, subject: unknown, inquiry: { case?: string; purpose?: string }): Omit<AuditEvent, 'outcome'> {
-  return {
-    action,
-    actor: ctx.principal.user,
-    role: ctx.principal.role,
-    from: ctx.from,
-    ...(inquiry.case !== undefined ? { case: inquiry.case } : {}),
-    ...(inquiry.purpose !== undefined ? { purpose: inquiry.purpose } : {}),
-    subject,
-  };
-}
-
-function accessOf(ctx: RequestContext, inquiry: Inquiry): AccessContext {
-  return { user: ctx.principal.user, role: ctx.principal.role, from: ctx.from, ...inquiry };
+  return { case: pick('case'), purpose: pick('purpose') };
 }
 
 /**
- * Checks the request's case and purpose against the profile before anything is read; a
- * refusal is recorded and rethrown. Returns the access context the stores record with.
+ * Passes the gate (refusals are recorded there) and returns the access context the stores
+ * record with, and the grant for routes that record the access themselves.
  */
-export async function openInquiry(deps: RouteDeps, ctx: RequestContext, action: string, subject: unknown): Promise<AccessContext> {
-  const raw = given(ctx);
-  try {
-    return accessOf(ctx, requireInquiry(deps.profile, raw));
-  } catch (e) {
-    await deps.rooms.audit.record({ ...base(ctx, action, subject, raw), outcome: isPlateSafeError(e) ? e.code : 'PS_ERR_INTERNAL' });
-    throw e;
-  }
+export async function openInquiry(deps: RouteDeps, ctx: RequestContext, action: Action, subject: unknown): Promise<{ access: AccessContext; grant: GrantedAccess }> {
+  const grant = await beginAccess(deps.profile, deps.rooms.audit, { principal: ctx.principal, action, inquiry: givenInquiry(ctx), from: ctx.from, subject }, Date.now());
+  return { access: { user: ctx.principal.user, role: ctx.principal.role, from: ctx.from, ...grant.inquiry }, grant };
 }
 
 /**
- * An inquiry the route answers itself (hits, hot-list entries): checked first, then `work`
- * reads, then the access is recorded with its result count; failures are recorded with
- * their code.
+ * An inquiry the route answers itself (hits, hot-list entries): the gate first, then `work`
+ * reads, then the access is recorded with its result count, or its failure with the code.
  */
 export async function auditedInquiry<T>(
   deps: RouteDeps,
   ctx: RequestContext,
-  action: string,
+  action: Action,
   subject: unknown,
   work: (access: AccessContext) => { value: T; results: number } | Promise<{ value: T; results: number }>,
 ): Promise<T> {
-  const access = await openInquiry(deps, ctx, action, subject);
-  const event = base(ctx, action, subject, access);
+  const { access, grant } = await openInquiry(deps, ctx, action, subject);
   let out: { value: T; results: number };
   try {
     out = await work(access);
   } catch (e) {
-    await deps.rooms.audit.record({ ...event, outcome: isPlateSafeError(e) ? e.code : 'PS_ERR_INTERNAL' });
+    await grant.failed(e);
     throw e;
   }
-  await deps.rooms.audit.record({ ...event, results: out.results, outcome: 'ok' });
+  await grant.done(out.results);
   return out.value;
 }
 

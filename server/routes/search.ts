@@ -15,7 +15,7 @@ export function searchRoutes(app: uWS.TemplatedApp, deps: RouteDeps): void {
     action: 'detections.search',
     handle: async (ctx) => {
       const query = withoutInquiry(bodyObject(ctx));
-      const access = await openInquiry(deps, ctx, 'detections.search', query);
+      const { access } = await openInquiry(deps, ctx, 'detections.search', query);
       return deps.rooms.detections.search(query as Parameters<typeof deps.rooms.detections.search>[0], access, deps.rooms.audit);
     },
   });

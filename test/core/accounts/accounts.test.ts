@@ -139,6 +139,25 @@ describe('accounts', () => {
     await expect(accounts.login('root', 'another long passphrase')).resolves.toBeDefined();
   });
 
+  it('lets an administrator reset a forgotten password, clearing a lockout and ending sessions', async () => {
+    await accounts.create(admin, { user: 'ivo', name: 'Ivo Investigator', role: 'investigator', password: PW, trainedAt: T0 });
+    const s = await accounts.login('ivo', PW);
+    for (let i = 0; i < 5; i++) await accounts.login('ivo', 'wrong password!').catch(() => undefined);
+    await expect(accounts.resetPassword({ user: 'ivo', role: 'investigator' }, 'ivo', 'my own new pass')).rejects.toMatchObject({ code: 'PS_ERR_FORBIDDEN' });
+    await accounts.resetPassword(admin, 'ivo', 'a fresh passphrase');
+    expect(() => accounts.authenticate(s.token)).toThrow(expect.objectContaining({ code: 'PS_ERR_UNAUTHENTICATED' }));
+    await expect(accounts.login('ivo', 'a fresh passphrase')).resolves.toBeDefined();
+    expect(audit.query({ actions: ['user.password'] })[0]).toMatchObject({ actor: 'root', subject: { user: 'ivo', reset: true } });
+  });
+
+  it('refuses oversized names and passwords without hashing them, recording a bounded name', async () => {
+    await expect(accounts.login('x'.repeat(5000), PW)).rejects.toMatchObject({ code: 'PS_ERR_UNAUTHENTICATED' });
+    await expect(accounts.login('root', 'p'.repeat(5000))).rejects.toMatchObject({ code: 'PS_ERR_UNAUTHENTICATED' });
+    const failed = audit.query({ actions: ['auth.login.failed'] });
+    expect(failed.map((r) => r.actor.length)).toEqual([64, 4]);
+    await expect(accounts.create(admin, { user: 'big', name: 'Big Pass', role: 'operator', password: 'p'.repeat(2000) })).rejects.toMatchObject({ code: 'PS_ERR_BAD_INPUT' });
+  });
+
   it('prunes expired sessions and keeps the audit chain whole', async () => {
     await accounts.login('root', PW);
     clock.t += 13 * HOUR_MS;

@@ -144,6 +144,10 @@ describe('audit log hash chain', () => {
   it('refuses an event without action, actor or outcome', async () => {
     const { log } = fresh();
     await expect(log.record({ action: '', actor: 'a', outcome: 'ok' })).rejects.toMatchObject({ code: 'PS_ERR_BAD_INPUT' });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(log.record({ action: 'x', actor: 'a', outcome: 'ok', subject: cyclic })).rejects.toMatchObject({ code: 'PS_ERR_BAD_INPUT' });
+    expect(log.lastSeq()).toBe(0);
   });
 
   it('keeps the chain across reopen and concurrent appends', async () => {

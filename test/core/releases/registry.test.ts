@@ -57,7 +57,16 @@ describe('release procedure (POLICY R8)', () => {
     expect(done).toMatchObject({ status: 'fulfilled', fulfilment: { by: 'carl', count: 42 } });
     await expect(releases.fulfil(carl, req.id, exporter)).rejects.toMatchObject({ code: 'PS_ERR_RELEASE_STATE' });
     expect(releases.list('fulfilled').map((r) => r.id)).toEqual([req.id]);
-    expect(audit.query().map((r) => r.action)).toEqual(['agencies.manage', 'releases.request', 'releases.decide', 'releases.fulfil']);
+    expect(audit.query().map((r) => `${r.action}:${r.actor}:${r.outcome}`)).toEqual([
+      'agencies.manage:ada:ok',
+      'releases.request:carl:ok',
+      'releases.decide:carl:PS_ERR_SELF_APPROVAL',
+      'releases.fulfil:cora:PS_ERR_RELEASE_STATE',
+      'releases.decide:cora:ok',
+      'releases.decide:cora:PS_ERR_RELEASE_STATE',
+      'releases.fulfil:carl:ok',
+      'releases.fulfil:carl:PS_ERR_RELEASE_STATE',
+    ]);
   });
 
   it('is decided only by the profile’s approver role, and a denial needs a reason', async () => {

@@ -136,3 +136,16 @@ describe('transparency page (POLICY R9, MP 462.8)', () => {
     for (const p of activity.detections) expect(html).not.toContain(p.plate);
   });
 });
+
+describe('reports without the stores that count detections', () => {
+  it('say "not available" instead of printing a zero nobody counted', async () => {
+    const r = await quarterlyReport(mp, { audit }, 2026, 2, Q2.to);
+    expect(r).toMatchObject({ cameras: null, detections: null, hits: null, purges: null, searches: { total: 4 } });
+    const html = quarterlyHtml(r);
+    expect(html).toContain('<dt>Detections stored</dt><dd>not available</dd>');
+    expect(html).not.toContain('<dd>0</dd><dt>Verified');
+    const t = await transparencyData(mp, { audit }, Q2.from + 20 * DAY_MS);
+    expect(t).toMatchObject({ cameras: null, last30Days: { detections: null, searches: 5 } });
+    expect(transparencyHtml(t)).toContain('<dt>Plates detected</dt><dd>not available</dd>');
+  });
+});

@@ -23,7 +23,7 @@ describe('role × action walk over the HTTP API', () => {
 
   it('documents in the OpenAPI table every endpoint docs/api.md lists', () => {
     const doc = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
-    const listed = [...doc.matchAll(/`(GET|POST|PUT|DELETE) (\/[^`]*)`/g)].map((m) => `${m[1]} ${m[2]}`);
+    const listed = [...doc.matchAll(/`(GET|POST|PUT|DELETE) (\/[^`?]*)[^`]*`/g)].map((m) => `${m[1]} ${m[2]}`);
     expect(listed.length).toBeGreaterThan(30);
     for (const key of listed) expect(Object.keys(ENDPOINTS), key).toContain(key);
   });
@@ -47,11 +47,17 @@ describe('role × action walk over the HTTP API', () => {
     expect(mismatches).toEqual([]);
   }, 120_000);
 
-  it('answers 401 without a session, with a camera token, and after logout', async () => {
+  it('answers 401 without a session, with a camera token on session endpoints, with a session on camera endpoints, and after logout', async () => {
     const cam = await h.call<{ token: string }>('POST', '/v1/cameras', { as: 'administrator', json: { id: 'walk-cam', placement: { justification: 'walk test' } } });
-    for (const ep of GATED.slice(0, 5)) {
-      expect((await h.call(ep.method, ep.path)).status).toBe(401);
-      expect((await h.call(ep.method, ep.path, { token: cam.body.token })).status).toBe(401);
+    // The camera role holds only `reads.write`: its token opens no session endpoint…
+    for (const ep of GATED) {
+      expect((await h.call(ep.method, ep.path)).status, `${ep.method} ${ep.path}`).toBe(401);
+      expect((await h.call(ep.method, ep.path, { token: cam.body.token })).status, `${ep.method} ${ep.path}`).toBe(401);
+    }
+    // …and no person's session may post reads as a camera.
+    for (const role of PERSON_ROLES) {
+      const r = await h.call<{ error: { code: string } }>('POST', '/v1/reads', { as: role, json: [{ seq: 1, ts: Date.now(), plate: '1ABC234' }] });
+      expect([r.status, r.body.error.code], role).toEqual([401, 'PS_ERR_UNAUTHENTICATED']);
     }
     const token = await h.addUser('leaving', 'auditor');
     expect((await h.call('GET', '/v1/audit/verify', { token })).status).toBe(200);

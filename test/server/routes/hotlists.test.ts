@@ -111,6 +111,19 @@ describe('hot-list governance over HTTP (POLICY R4), Roseville profile', () => {
     expect(h.server.rooms.audit.query({ actions: ['hotlist.approve'] }).map((r) => [r.actor, (r.subject as { status: string }).status])).toEqual([['sup-two', 'approved']]);
   });
 
+  it('puts a special list back to pending when its content changes, and never lets a kind change skip approval', async () => {
+    const imported = await h.call('POST', '/v1/hotlists/dept-special/import', { as: 'administrator', type: 'text/csv', body: 'plate,reason\n4SPC002,bolo\n' });
+    expect(imported.status).toBe(200);
+    const lists = await h.call<ListView[]>('GET', '/v1/hotlists', { as: 'administrator' });
+    expect(lists.body.find((l) => l.name === 'dept-special')).toMatchObject({ status: 'pending', count: 2, approval: { status: 'pending', submittedBy: 'administrator' } });
+    await read('4SPC002');
+    expect((await hitLists()).filter((x) => x.startsWith('dept-special:4SPC002'))).toEqual([]);
+    const sneak = await h.call<{ error: { code: string } }>('PUT', '/v1/hotlists/dept-special', { as: 'administrator', json: { kind: 'general' } });
+    expect([sneak.status, sneak.body.error.code]).toEqual([409, 'PS_ERR_CONFLICT']);
+    const rejected = await h.call<ListView>('POST', '/v1/hotlists/dept-special/approve', { as: 'supervisor', json: { approve: false, note: 'no case on file for 4SPC002' } });
+    expect(rejected.body).toMatchObject({ status: 'pending', approval: { status: 'rejected', decidedBy: 'supervisor' } });
+  });
+
   it('imports feed files from the watched folder into designated lists only, at least twice a day', async () => {
     const profile = loadProfile('roseville');
     expect(pollIntervalMs({ profile }, 86_400)).toBe(12 * HOUR);

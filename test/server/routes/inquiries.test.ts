@@ -1,3 +1,4 @@
+import { pack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCamera, apiHarness, INQUIRY, postReads, type ApiHarness } from '../../helpers/api.js';
 
@@ -63,6 +64,26 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
     ]);
     // The record was read to find there is no crop: that is an access, and it is on record.
     expect(records('images.view').map((r) => [r.actor, r.outcome, r.case])).toEqual([['investigator', 'ok', '26-0142']]);
+    expect(records('detections.view').every((r) => typeof r.from === 'string')).toBe(true);
+  });
+
+  it('serves the plate crop (gray8 as PGM) and the overview JPEG only under case and purpose', async () => {
+    const pixels = Uint8Array.from([0, 64, 128, 255, 10, 20]);
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
+    const body = pack([{ seq: 10, ts: Date.now() - 5000, plate: '3IMG001', crop: { fmt: 'gray8', w: 3, h: 2, data: pixels }, img: jpeg }]);
+    const posted = await fetch(`${h.server.url}/v1/reads`, { method: 'POST', headers: { authorization: `Bearer ${cam}`, 'content-type': 'application/msgpack' }, body: new Uint8Array(body) });
+    expect(((await posted.json()) as { acked: number[] }).acked).toEqual([10]);
+    const id = (await h.call<{ items: Det[] }>('POST', '/v1/search', { as: 'investigator', json: { pattern: '3IMG*', ...INQUIRY } })).body.items[0]!.id;
+    const refused = await h.call<{ error: { code: string } }>('GET', `/v1/detections/${id}/image`, { as: 'investigator', query: { case: '26-0142' } });
+    expect(refused.body.error.code).toBe('PS_ERR_PURPOSE_REQUIRED');
+    const crop = await fetch(`${h.server.url}/v1/detections/${id}/crop?case=26-0142&purpose=stolen_vehicle`, { headers: { authorization: `Bearer ${h.tokens.investigator}` } });
+    expect(crop.headers.get('content-type')).toBe('image/x-portable-graymap');
+    expect(Buffer.from(await crop.arrayBuffer())).toEqual(Buffer.concat([Buffer.from('P5\n3 2\n255\n'), pixels]));
+    const img = await fetch(`${h.server.url}/v1/detections/${id}/image?case=26-0142&purpose=stolen_vehicle`, { headers: { authorization: `Bearer ${h.tokens.investigator}` } });
+    expect(img.headers.get('content-type')).toBe('image/jpeg');
+    expect(new Uint8Array(await img.arrayBuffer())).toEqual(jpeg);
+    const plain = await h.call<Det & { crop?: { data?: unknown } }>('GET', `/v1/detections/${id}`, { as: 'investigator', query: INQUIRY });
+    expect(plain.body.crop?.data).toBeUndefined();
   });
 
   it('places holds by search as an investigator, lists them, and lets only a custodian release them', async () => {
@@ -91,7 +112,7 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
     expect((await h.call('PUT', '/v1/hotlists/stolen', { as: 'administrator', json: { kind: 'general', maxDistance: 0 } })).status).toBe(200);
     const imp = await h.call<{ imported: number }>('POST', '/v1/hotlists/stolen/import', { as: 'administrator', query: { replace: '1' }, type: 'text/csv', body: 'plate,state,reason\n8HIT001,CA,stolen\n' });
     expect(imp.body.imported).toBe(1);
-    await postReads(h, cam, [{ seq: 4, ts: Date.now() - 1000, plate: '8HIT001', st: 'CA' }]);
+    await postReads(h, cam, [{ seq: 11, ts: Date.now() - 1000, plate: '8HIT001', st: 'CA' }]);
     const refused = await h.call<{ error: { code: string } }>('GET', '/v1/hits', { as: 'dispatcher' });
     expect(refused.body.error.code).toBe('PS_ERR_CASE_REQUIRED');
     const hits = await h.call<{ items: Array<{ hit: string; entry: { list: string }; life: { state: string } }> }>('GET', '/v1/hits', { as: 'dispatcher', query: INQUIRY });
@@ -109,7 +130,7 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
 
     await h.call('PUT', '/v1/hotlists/covert-ops', { as: 'administrator', json: { kind: 'general', covert: true, maxDistance: 0 } });
     await h.call('POST', '/v1/hotlists/covert-ops/import', { as: 'administrator', type: 'application/x-ndjson', body: '{"plate":"9COV001","reason":"wanted"}\n' });
-    await postReads(h, cam, [{ seq: 5, ts: Date.now() - 500, plate: '9COV001' }]);
+    await postReads(h, cam, [{ seq: 12, ts: Date.now() - 500, plate: '9COV001' }]);
     const dispatcherView = await h.call<{ items: Array<{ entry: { list: string } }> }>('GET', '/v1/hits', { as: 'dispatcher', query: INQUIRY });
     expect(dispatcherView.body.items.map((x) => x.entry.list)).toEqual(['stolen']);
     const supervisorView = await h.call<{ items: Array<{ entry: { list: string } }> }>('GET', '/v1/hits', { as: 'supervisor', query: INQUIRY });
