@@ -29,6 +29,8 @@ class DispatchPage {
   private camCounts: Record<string, number> = {};
   private readonly lists = new Map<string, { state: string; age: number }>();
   private selected: string | undefined;
+  /** The list entry drawn for each hit, by hit id. */
+  private readonly items = new Map<string, HTMLLIElement>();
   private missedSinceReconnect = 0;
   private readonly link: ConsoleLink;
 
@@ -93,7 +95,8 @@ class DispatchPage {
         if (!v) return;
         const mine = v.frame.hit === this.selected;
         if (mine) showStatus(this.detailStatus, `${label(v.state)} recorded${v.by ? ` by ${v.by}` : ''}.`, 'ok');
-        this.render(mine);
+        this.renderHit(v.frame.hit);
+        if (mine) this.renderDetail();
         return;
       }
       case 'health':
@@ -121,13 +124,18 @@ class DispatchPage {
     this.beeper.play(arrival === 'escalated' || f.entry.pri >= URGENT_PRIORITY);
     announce(`${arrival === 'escalated' ? 'Escalated hit' : 'New hit'}: ${hitSummary(v)}. Unverified.`, true);
     this.selected ??= f.hit;
-    this.render(this.selected === f.hit);
+    this.renderHit(f.hit);
+    this.dropEvicted();
+    if (this.selected === f.hit) this.renderDetail();
   }
 
   private select(id: string): void {
+    const before = this.selected;
     this.selected = id;
     this.detailStatus.textContent = '';
-    this.render(true);
+    if (before && before !== id) this.renderHit(before);
+    this.renderHit(id);
+    this.renderDetail();
     this.detail.querySelector<HTMLElement>('#detail-title')?.focus();
   }
 
@@ -136,13 +144,44 @@ class DispatchPage {
     else showStatus(this.detailStatus, 'Not connected: the step was not sent. It can be repeated once the link is live.', 'error');
   };
 
-  private render(detailToo: boolean): void {
-    const focused = (document.activeElement as HTMLElement | null)?.closest('li[data-hit]')?.getAttribute('data-hit');
-    const views = this.board.list();
-    fill(this.hitList, ...views.map((v) => hitListItem(v, v.frame.hit === this.selected, (id) => this.select(id))));
-    this.countBox.textContent = `${views.filter((v) => v.state !== 'disposed').length} open · ${views.length} shown`;
-    if (focused) this.hitList.querySelector<HTMLElement>(`li[data-hit="${CSS.escape(focused)}"] button`)?.focus();
-    if (detailToo) this.renderDetail();
+  /**
+   * Draw one hit's entry in place, or insert it in seq order (newest first). Only the entry
+   * that changed is rebuilt, so a long shift's list costs the same per hit as an empty one.
+   */
+  private renderHit(id: string): void {
+    const v = this.board.get(id);
+    if (!v) return;
+    const li = hitListItem(v, id === this.selected, (hit) => this.select(hit));
+    li.dataset.seq = String(v.frame.seq);
+    const old = this.items.get(id);
+    this.items.set(id, li);
+    if (old) {
+      const hadFocus = old.contains(document.activeElement);
+      old.replaceWith(li);
+      if (hadFocus) li.querySelector('button')?.focus();
+    } else {
+      let after: Element | null = this.hitList.firstElementChild;
+      while (after && Number((after as HTMLElement).dataset.seq) > v.frame.seq) after = after.nextElementSibling;
+      this.hitList.insertBefore(li, after);
+    }
+    this.renderCount();
+  }
+
+  /** Remove entries the board let go of to stay bounded. */
+  private dropEvicted(): void {
+    if (this.items.size <= this.board.size) return;
+    for (const [id, li] of this.items) {
+      if (this.board.get(id)) continue;
+      li.remove();
+      this.items.delete(id);
+    }
+    this.renderCount();
+  }
+
+  private renderCount(): void {
+    let open = 0;
+    for (const v of this.board.list()) if (v.state !== 'disposed') open++;
+    this.countBox.textContent = `${open} open · ${this.board.size} shown`;
   }
 
   private renderDetail(): void {

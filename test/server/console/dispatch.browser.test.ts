@@ -122,6 +122,10 @@ describe('dispatch console in chromium', () => {
     expect(await missed.locator('.badge.missed').textContent()).toBe('missed while offline');
     expect(await watcher.locator('#missed').textContent()).toContain('Reconnected: 1 hit arrived while this console was offline');
     await expect.poll(() => watcher.locator('#link-state').textContent()).toBe('live');
+    // Entries are drawn one at a time in seq order: newest first, replayed ones included.
+    const seqs = await watcher.locator('li.hit').evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+    expect(seqs.length).toBeGreaterThanOrEqual(2);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     await watcher.close();
     await other.close();
   });
