@@ -18,7 +18,7 @@ import { DAY_MS } from '../../core/util/time.js';
 import { importInto, type GovernanceDeps } from './governance.js';
 
 /** The actor of scheduled imports in the audit log. */
-export const SCHEDULER = 'scheduler';
+const SCHEDULER = 'scheduler';
 
 const FEED_FILE = /^(.+)\.(csv|jsonl|ndjson)$/i;
 

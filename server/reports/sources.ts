@@ -16,11 +16,11 @@ import type { Rooms } from '../rooms.js';
 const PAGE = 1000;
 const within = (p: Period, ts: number | undefined): boolean => ts !== undefined && ts >= p.from && ts < p.to;
 
-export function cameraCount(registry: CameraRegistry, at: number): number {
+function cameraCount(registry: CameraRegistry, at: number): number {
   return registry.list().filter((c) => !c.disabled && c.created <= at).length;
 }
 
-export function detectionCount(store: DetectionStore, p: Period): number {
+function detectionCount(store: DetectionStore, p: Period): number {
   let n = 0;
   for (const part of store.partitionList()) {
     if (part.end <= p.from || part.start >= p.to) continue;

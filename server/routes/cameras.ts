@@ -13,7 +13,7 @@ import { recordChange, type RouteDeps } from './deps.js';
 
 const LatLon = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]);
 
-export const Zones = z.object({ zones: z.array(z.array(LatLon).min(3).max(200)).max(50) }).strict();
+const Zones = z.object({ zones: z.array(z.array(LatLon).min(3).max(200)).max(50) }).strict();
 
 const NewCamera = z
   .object({

@@ -13,7 +13,7 @@ import { openInquiry } from './inquiry.js';
 const CROP_TYPES = { png: 'image/png', jpeg: 'image/jpeg' } as const;
 
 /** A gray8 crop as a binary PGM (P5), the simplest image format any viewer opens. */
-export function pgm(w: number, h: number, pixels: Uint8Array): Buffer {
+function pgm(w: number, h: number, pixels: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`P5\n${w} ${h}\n255\n`, 'ascii'), pixels]);
 }
 

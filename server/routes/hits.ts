@@ -19,7 +19,7 @@ function visible(p: Principal, hit: Hit): boolean {
   return !hit.entry.covert || allows(p.role, 'covert.receive');
 }
 
-export function hitView(hit: Hit): Record<string, unknown> {
+function hitView(hit: Hit): Record<string, unknown> {
   return { ...hitFrame(hit), life: hit.life, escalations: hit.escalations };
 }
 

@@ -11,8 +11,8 @@ import { decideApproval, listFreshness, submitForApproval, validateManualHotPlat
 import { loadProfile } from '../../core/policy/profiles.js';
 import type { Releases } from '../../core/releases/registry.js';
 import { DAY_MS, HOUR_MS } from '../../core/util/time.js';
-import { openReleases, RecordingExporter } from '../helpers/releases.js';
-import { clockAt, openAccounts, openAudit, tempDir, type Clock } from '../helpers/rooms.js';
+import { openReleases, RecordingExporter } from '../support/releases.js';
+import { clockAt, openAccounts, openAudit, tempDir, type Clock } from '../support/rooms.js';
 
 const T = Date.UTC(2026, 9, 1, 9);
 const admin: Principal = { user: 'ada', role: 'administrator' };

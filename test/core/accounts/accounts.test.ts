@@ -3,7 +3,7 @@ import type { Accounts } from '../../../core/accounts/accounts.js';
 import type { AuditLog } from '../../../core/audit/log.js';
 import { checkAccess, type Principal } from '../../../core/policy/authz.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../core/util/time.js';
-import { clockAt, openAccounts, openAudit, tempDir, type Clock } from '../../helpers/rooms.js';
+import { clockAt, openAccounts, openAudit, tempDir, type Clock } from '../../support/rooms.js';
 
 const T0 = Date.UTC(2026, 2, 1);
 const PW = 'a long passphrase';

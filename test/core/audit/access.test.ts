@@ -4,7 +4,7 @@ import type { AuditLog } from '../../../core/audit/log.js';
 import { ErrNotFound } from '../../../core/errors.js';
 import type { Principal } from '../../../core/policy/authz.js';
 import { loadProfile } from '../../../core/policy/profiles.js';
-import { clockAt, openAudit, tempDir } from '../../helpers/rooms.js';
+import { clockAt, openAudit, tempDir } from '../../support/rooms.js';
 
 const T = Date.UTC(2026, 8, 1);
 const ivy: Principal = { user: 'ivy', role: 'investigator', trainingExpires: T + 1000 };

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../core/audit/log.js';
-import { tempDir } from '../../helpers/rooms.js';
+import { tempDir } from '../../support/rooms.js';
 
 const compiled = fileURLToPath(new URL('../../../dist/core/audit/log.js', import.meta.url));
 

@@ -3,7 +3,7 @@ import type { AuditLog } from '../../../core/audit/log.js';
 import { drawSample, monthsBefore, pickUniform, recordReview, replaySample, reviewsOf, SeededRandom } from '../../../core/audit/sampling.js';
 import type { Principal } from '../../../core/policy/authz.js';
 import { DAY_MS } from '../../../core/util/time.js';
-import { clockAt, openAudit, tempDir, type Clock } from '../../helpers/rooms.js';
+import { clockAt, openAudit, tempDir, type Clock } from '../../support/rooms.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const sup: Principal = { user: 'sue', role: 'supervisor' };

@@ -3,7 +3,7 @@ import { open } from 'lmdb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, type AuditRecord } from '../../../core/audit/log.js';
 import { canonicalJson } from '../../../core/audit/canonical.js';
-import { tempDir } from '../../helpers/rooms.js';
+import { tempDir } from '../../support/rooms.js';
 
 const N = 60;
 let dir: string;

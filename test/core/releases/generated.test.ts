@@ -11,8 +11,8 @@ import { loadProfile } from '../../../core/policy/profiles.js';
 import type { Releases } from '../../../core/releases/registry.js';
 import { RELEASE_USES, type AgencyInput } from '../../../core/releases/rules.js';
 import { DAY_MS } from '../../../core/util/time.js';
-import { openReleases } from '../../helpers/releases.js';
-import { clockAt, openAudit, tempDir } from '../../helpers/rooms.js';
+import { openReleases } from '../../support/releases.js';
+import { clockAt, openAudit, tempDir } from '../../support/rooms.js';
 
 interface Statement {
   kinds: readonly string[];

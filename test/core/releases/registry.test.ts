@@ -5,8 +5,8 @@ import { loadProfile } from '../../../core/policy/profiles.js';
 import type { Releases } from '../../../core/releases/registry.js';
 import type { ReleaseRequestInput } from '../../../core/releases/rules.js';
 import { DAY_MS } from '../../../core/util/time.js';
-import { openReleases, RecordingExporter } from '../../helpers/releases.js';
-import { clockAt, openAudit, tempDir, type Clock } from '../../helpers/rooms.js';
+import { openReleases, RecordingExporter } from '../../support/releases.js';
+import { clockAt, openAudit, tempDir, type Clock } from '../../support/rooms.js';
 
 const T = Date.UTC(2026, 7, 3);
 const admin: Principal = { user: 'ada', role: 'administrator' };

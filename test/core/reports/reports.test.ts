@@ -8,9 +8,9 @@ import { quarterlyHtml, quarterlyReport, quarterPeriod } from '../../../core/rep
 import type { ReportSources } from '../../../core/reports/sources.js';
 import { transparencyData, transparencyHtml } from '../../../core/reports/transparency.js';
 import { DAY_MS } from '../../../core/util/time.js';
-import { InMemoryActivity } from '../../helpers/activity.js';
-import { openReleases } from '../../helpers/releases.js';
-import { clockAt, openAudit, tempDir, type Clock } from '../../helpers/rooms.js';
+import { InMemoryActivity } from '../../support/activity.js';
+import { openReleases } from '../../support/releases.js';
+import { clockAt, openAudit, tempDir, type Clock } from '../../support/rooms.js';
 
 const mp = loadProfile('menlo-park');
 const Q2 = quarterPeriod(2026, 2);

@@ -9,7 +9,7 @@ import { open } from 'lmdb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../../core/audit/log.js';
 import { main } from '../../../server/cli/main.js';
-import { tempDir } from '../../helpers/rooms.js';
+import { tempDir } from '../../support/rooms.js';
 
 const dir = tempDir('cli');
 const PW: Record<string, string> = { root: 'root passphrase 1', sue: 'sue passphrase 12', ivy: 'ivy passphrase 12', carl: 'carl passphrase 1', cora: 'cora passphrase 1', aud: 'aud passphrase 12', olga: 'olga passphrase 1' };

@@ -3,7 +3,7 @@ import { AuditLog } from '../../../core/audit/log.js';
 import { CameraRegistry } from '../../../core/cameras/registry.js';
 import { main } from '../../../server/cli/main.js';
 import { parsePolygon } from '../../../server/cli/camera.js';
-import { tempDir } from '../../helpers/rooms.js';
+import { tempDir } from '../../support/rooms.js';
 import { join } from 'node:path';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

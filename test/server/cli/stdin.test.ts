@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/rooms.js';
+import { tempDir } from '../../support/rooms.js';
 
 const bin = fileURLToPath(new URL('../../../dist/server/cli/main.js', import.meta.url));
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCamera, apiHarness, INQUIRY, PASSWORD, postReads, type ApiHarness } from '../../helpers/api.js';
+import { reportSources } from '../../../server/reports/sources.js';
+import { addCamera, apiHarness, INQUIRY, PASSWORD, postReads, type ApiHarness } from '../../support/api.js';
 
 const DAY = 86_400_000;
 
@@ -112,6 +113,11 @@ describe('accounts, audits, releases and reports over HTTP (POLICY R1, R3, R8, R
     const html = await h.call('GET', '/v1/reports/quarterly', { as: 'supervisor', query: { ...q, format: 'html' } });
     expect(html.type).toMatch(/^text\/html/);
     expect(html.text).toContain('<html');
+
+    // Windows inside a partition count from its capture-time column.
+    const counts = reportSources(h.server.rooms);
+    expect(await counts.detections!.detectionCount({ from: t0 + 500, to: t0 + 1500 })).toBe(1);
+    expect(await counts.cameras!.cameraCount(Date.now())).toBe(1);
 
     const page = await h.call('GET', '/transparency');
     expect(page.status).toBe(200);

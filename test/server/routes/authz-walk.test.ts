@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSON_ROLES } from '../../../core/accounts/users.js';
 import { allows } from '../../../core/policy/authz.js';
 import { ENDPOINTS } from '../../../server/openapi.js';
-import { apiHarness, type ApiHarness } from '../../helpers/api.js';
+import { apiHarness, type ApiHarness } from '../../support/api.js';
 
 /** Every endpoint a person's session may call, with the actions that let a role through. */
 const GATED = Object.entries(ENDPOINTS)

@@ -1,7 +1,7 @@
 import { unpack } from 'msgpackr';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, INQUIRY, postReads, type ApiHarness } from '../../helpers/api.js';
+import { apiHarness, INQUIRY, postReads, type ApiHarness } from '../../support/api.js';
 
 /** A small square around (37.450, -122.180). */
 const ZONE = [

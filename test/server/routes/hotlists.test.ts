@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollIntervalMs } from '../../../server/hotlists/scheduled-imports.js';
 import { loadProfile } from '../../../core/policy/profiles.js';
-import { addCamera, apiHarness, INQUIRY, postReads, type ApiHarness } from '../../helpers/api.js';
+import { addCamera, apiHarness, eventually, INQUIRY, postReads, type ApiHarness } from '../../support/api.js';
 
 const HOUR = 3_600_000;
 
@@ -85,7 +85,7 @@ describe('hot-list governance over HTTP (POLICY R4), Roseville profile', () => {
     expect(ok.body.entry.expires - Date.now()).toBeLessThanOrEqual(24 * HOUR);
     expect(ok.body.list).toMatchObject({ name: 'manual', status: 'live', count: 1 });
     await read('6MAN001');
-    expect(await hitLists()).toContain('manual:6MAN001');
+    await eventually(async () => expect(await hitLists()).toContain('manual:6MAN001'));
     expect(h.server.rooms.audit.query({ actions: ['hotplate.enter'] })[0]).toMatchObject({ actor: 'operator', case: '26-0777', outcome: 'ok' });
   });
 
@@ -107,7 +107,7 @@ describe('hot-list governance over HTTP (POLICY R4), Roseville profile', () => {
     expect(again.body.error.code).toBe('PS_ERR_CONFLICT');
 
     await read('4SPC001');
-    expect(await hitLists()).toContain('dept-special:4SPC001:info');
+    await eventually(async () => expect(await hitLists()).toContain('dept-special:4SPC001:info'));
     expect(h.server.rooms.audit.query({ actions: ['hotlist.approve'] }).map((r) => [r.actor, (r.subject as { status: string }).status])).toEqual([['sup-two', 'approved']]);
   });
 
@@ -137,7 +137,7 @@ describe('hot-list governance over HTTP (POLICY R4), Roseville profile', () => {
     // Already imported: the next poll leaves the list alone until the file changes.
     expect((await h.server.imports.poll()).length).toBe(0);
     await read('5FED002');
-    expect(await hitLists()).toContain('ncic:5FED002');
+    await eventually(async () => expect(await hitLists()).toContain('ncic:5FED002'));
     expect(h.server.rooms.hotlists.lists().map((l) => l.settings.name)).not.toContain('nobody');
     const rec = h.server.rooms.audit.query({ actions: ['hotlist.import'] }).at(-1)!;
     expect(rec).toMatchObject({ actor: 'scheduler', outcome: 'ok', results: 2 });

@@ -1,6 +1,6 @@
 import { pack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCamera, apiHarness, INQUIRY, postReads, type ApiHarness } from '../../helpers/api.js';
+import { addCamera, apiHarness, eventually, INQUIRY, postReads, type ApiHarness } from '../../support/api.js';
 
 interface Det {
   id: string;
@@ -113,6 +113,8 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
     const imp = await h.call<{ imported: number }>('POST', '/v1/hotlists/stolen/import', { as: 'administrator', query: { replace: '1' }, type: 'text/csv', body: 'plate,state,reason\n8HIT001,CA,stolen\n' });
     expect(imp.body.imported).toBe(1);
     await postReads(h, cam, [{ seq: 11, ts: Date.now() - 1000, plate: '8HIT001', st: 'CA' }]);
+    // The hit lands beside the acknowledgement: wait for the store, not through audited views.
+    await eventually(async () => expect(h.server.rooms.hits.since(0)).toHaveLength(1));
     const refused = await h.call<{ error: { code: string } }>('GET', '/v1/hits', { as: 'dispatcher' });
     expect(refused.body.error.code).toBe('PS_ERR_CASE_REQUIRED');
     const hits = await h.call<{ items: Array<{ hit: string; entry: { list: string }; life: { state: string } }> }>('GET', '/v1/hits', { as: 'dispatcher', query: INQUIRY });
@@ -131,6 +133,7 @@ describe('inquiries into stored data over HTTP (POLICY R2)', () => {
     await h.call('PUT', '/v1/hotlists/covert-ops', { as: 'administrator', json: { kind: 'general', covert: true, maxDistance: 0 } });
     await h.call('POST', '/v1/hotlists/covert-ops/import', { as: 'administrator', type: 'application/x-ndjson', body: '{"plate":"9COV001","reason":"wanted"}\n' });
     await postReads(h, cam, [{ seq: 12, ts: Date.now() - 500, plate: '9COV001' }]);
+    await eventually(async () => expect(h.server.rooms.hits.since(0).map((x) => x.entry.list)).toContain('covert-ops'));
     const dispatcherView = await h.call<{ items: Array<{ entry: { list: string } }> }>('GET', '/v1/hits', { as: 'dispatcher', query: INQUIRY });
     expect(dispatcherView.body.items.map((x) => x.entry.list)).toEqual(['stolen']);
     const supervisorView = await h.call<{ items: Array<{ entry: { list: string } }> }>('GET', '/v1/hits', { as: 'supervisor', query: INQUIRY });

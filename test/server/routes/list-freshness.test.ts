@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiHarness, type ApiHarness } from '../../helpers/api.js';
+import { apiHarness, type ApiHarness } from '../../support/api.js';
 
 const DAY = 86_400_000;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCamera, apiHarness, postReads, type ApiHarness } from '../../helpers/api.js';
+import { addCamera, apiHarness, postReads, type ApiHarness } from '../../support/api.js';
 
 describe('Modesto profile over HTTP: case or purpose, and a time-range release', () => {
   let h: ApiHarness;

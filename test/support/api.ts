@@ -82,3 +82,18 @@ export function postReads(h: ApiHarness, camToken: string, reads: unknown[]): Pr
 }
 
 export const INQUIRY = { case: '26-0142', purpose: 'stolen_vehicle' };
+
+/**
+ * Retries `check` until it passes (at most `tries` times, `pauseMs` apart) and returns its
+ * value: for effects that land beside an acknowledgement, such as a hit raised by a read.
+ */
+export async function eventually<T>(check: () => Promise<T>, tries = 100, pauseMs = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await check();
+    } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((ok) => setTimeout(ok, pauseMs));
+    }
+  }
+}
