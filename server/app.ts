@@ -28,6 +28,7 @@ import { readsRoute } from './routes/reads.js';
 import { openAlprRoute } from './routes/openalpr.js';
 import { authRoutes } from './routes/auth.js';
 import { systemRoutes } from './routes/system.js';
+import { consoleRoutes } from './routes/console.js';
 import { Escalator } from './console/escalator.js';
 import { ScheduledImports } from './hotlists/scheduled-imports.js';
 import type { RouteDeps } from './routes/deps.js';
@@ -116,6 +117,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   reportRoutes(app, api);
   const imports = new ScheduledImports(api, config.hotlistImports, log);
   if (config.hotlistImports.enabled) imports.start();
+  consoleRoutes(app, { profile });
 
   const escalator = new Escalator(rooms.hits, hub, metrics, config.consoles.escalateAfterS * 1000, config.consoles.maxEscalations);
   escalator.start();
