@@ -85,6 +85,10 @@ export const ConfigSchema = z
         folder: z.string().min(1).default('imports'),
         /** Seconds between polls; never longer than the profile's download interval. */
         pollS: z.number().positive().default(60),
+        /** Feeds published over HTTP on the local network, downloaded into the folder each poll. */
+        urls: z
+          .array(z.object({ list: z.string().min(1), url: z.url({ protocol: /^https?$/ }), format: z.enum(['csv', 'jsonl']).default('csv') }))
+          .default([]),
         maxBodyBytes: z.number().int().positive().default(256 << 20),
       })
       .prefault({}),

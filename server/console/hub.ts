@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type uWS from 'uWebSockets.js';
 import { ErrSlowConsumer } from '../../core/errors.js';
 import type { Hit } from '../../core/hits/hit.js';
+import type { Crop } from '../../core/reads/read.js';
 import type { Principal } from '../../core/policy/authz.js';
 import { encodeFrame } from '../codec.js';
 import type { Metrics } from '../metrics.js';
@@ -87,9 +88,17 @@ export class ConsoleHub {
     return this.sockets.size;
   }
 
-  publish(hit: Hit, escalated = false): void {
+  /**
+   * A new (or escalated) hit. The live push carries the plate crop the camera sent, so the
+   * operator can compare it visually (POLICY R5); crops are not kept with the stored hit.
+   */
+  publish(hit: Hit, escalated = false, crop?: Crop): void {
     const frame = hitFrame(hit, escalated);
-    this.broadcast(frame, (s) => passes(s, hit));
+    if (!crop) return this.broadcast(frame, (s) => passes(s, hit));
+    const read = frame.read as Record<string, unknown>;
+    const bin = { ...frame, read: { ...read, crop } };
+    const json = { ...frame, read: { ...read, crop: { ...crop, data: Buffer.from(crop.data).toString('base64') } } };
+    this.broadcast(bin, (s) => passes(s, hit), json);
   }
 
   /** A state change of a hit, to every console that could see the hit. */
@@ -124,12 +133,13 @@ export class ConsoleHub {
     if (ws.getBufferedAmount() > this.maxBufferedBytes) this.drop(ws, 'slow');
   }
 
-  private broadcast(frame: object, pick: (s: ConsoleSession) => boolean): void {
+  /** To every console `pick` accepts; `jsonFrame` is the text form when it differs (binary fields). */
+  private broadcast(frame: object, pick: (s: ConsoleSession) => boolean, jsonFrame: object = frame): void {
     const encoded: { bin?: Uint8Array; json?: string } = {};
     for (const ws of this.sockets) {
       const s = ws.getUserData();
       if (!pick(s)) continue;
-      if (s.json) encoded.json ??= JSON.stringify(frame);
+      if (s.json) encoded.json ??= JSON.stringify(jsonFrame);
       else encoded.bin ??= encodeFrame(frame);
       this.send(ws, frame, encoded);
     }

@@ -6,8 +6,10 @@
  * list no administrator designated is skipped and logged, never imported. Each poll also
  * pushes list freshness changes (fresh ↔ stale) to the consoles. Feeds should be written
  * under another name and renamed into the folder, so a poll never reads half a file.
+ * Feeds published over HTTP on the local network (`urls`) are downloaded into the folder the
+ * same way (temp file, then rename) before each scan, only when the server says they changed.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { isPlateSafeError } from '../../core/errors.js';
@@ -22,9 +24,16 @@ const SCHEDULER = 'scheduler';
 
 const FEED_FILE = /^(.+)\.(csv|jsonl|ndjson)$/i;
 
+export interface FeedUrl {
+  readonly list: string;
+  readonly url: string;
+  readonly format: RowFormat;
+}
+
 export interface ScheduledImportsOptions {
   readonly folder: string;
   readonly pollS: number;
+  readonly urls?: readonly FeedUrl[];
 }
 
 /** Poll interval: the configured one, never longer than the profile's download interval. */
@@ -41,6 +50,11 @@ export class ScheduledImports {
   private readonly undesignated = new Set<string>();
   /** Feed files refused, by path → mtime: retried only once the file changes. */
   private readonly refused = new Map<string, number>();
+  /** Feed files imported, by path → mtime. */
+  private readonly imported = new Map<string, number>();
+  /** `Last-Modified` / `ETag` of each feed URL's last download. */
+  private readonly validators = new Map<string, { modified?: string; etag?: string }>();
+  private readonly urls: readonly FeedUrl[];
 
   constructor(
     private readonly deps: GovernanceDeps,
@@ -49,6 +63,7 @@ export class ScheduledImports {
   ) {
     this.folder = resolve(deps.dataDir, opts.folder);
     this.intervalMs = pollIntervalMs(deps, opts.pollS);
+    this.urls = opts.urls ?? [];
     mkdirSync(this.folder, { recursive: true });
   }
 
@@ -66,12 +81,45 @@ export class ScheduledImports {
   /** One poll (imports, then freshness); polls never overlap. */
   poll(now?: number): Promise<ImportReport[]> {
     const run = this.running.then(async () => {
+      for (const feed of this.urls) await this.download(feed);
       const reports = await this.scan(now ?? Date.now());
       this.pushFreshness(now ?? Date.now());
       return reports;
     });
     this.running = run.catch((e: unknown) => this.log.error({ err: e }, 'scheduled hot-list import failed'));
     return run;
+  }
+
+  /** Fetches a feed URL into the folder when it changed; a failure is logged, the old list stays. */
+  private async download(feed: FeedUrl): Promise<void> {
+    const seen = this.validators.get(feed.url) ?? {};
+    const headers: Record<string, string> = {};
+    if (seen.modified) headers['if-modified-since'] = seen.modified;
+    if (seen.etag) headers['if-none-match'] = seen.etag;
+    try {
+      const res = await fetch(feed.url, { headers, signal: AbortSignal.timeout(60_000) });
+      const file = join(this.folder, `${feed.list}.${feed.format}`);
+      if (res.status === 304) return this.touchIfNotImported(file);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = Buffer.from(await res.arrayBuffer());
+      writeFileSync(`${file}.part`, body);
+      renameSync(`${file}.part`, file);
+      this.validators.set(feed.url, { modified: res.headers.get('last-modified') ?? undefined, etag: res.headers.get('etag') ?? undefined });
+    } catch (e) {
+      this.log.error({ list: feed.list, url: feed.url, err: e }, 'hot-list feed download failed; the list stays as it is');
+    }
+  }
+
+  /**
+   * An unchanged feed whose copy was never imported (its list was designated after the
+   * download) is marked new again, so the scan imports it.
+   */
+  private touchIfNotImported(file: string): void {
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (st && this.imported.get(file) !== st.mtimeMs) {
+      const now = new Date();
+      utimesSync(file, now, now);
+    }
   }
 
   private feeds(): Array<{ list: string; path: string; format: RowFormat; mtime: number }> {
@@ -103,6 +151,7 @@ export class ScheduledImports {
         const report = await importInto(this.deps, readRows(feed.path, feed.format), { list: feed.list, replace: true, by: SCHEDULER, now });
         const { rejected, ...counts } = report;
         await this.deps.rooms.audit.record({ action: 'hotlist.import', actor: SCHEDULER, outcome: 'ok', subject: { ...counts, replace: true, file: feed.path, rejectedFirst: rejected.slice(0, 10) }, results: report.imported });
+        this.imported.set(feed.path, feed.mtime);
         this.states.set(feed.list, 'fresh');
         this.log.info({ list: feed.list, imported: report.imported, excluded: report.excluded, rejected: report.rejectedCount }, 'hot list imported');
         reports.push(report);

@@ -9,7 +9,7 @@
  * bound, callers answer `busy` and the camera keeps its reads.
  */
 import type { Logger } from 'pino';
-import type { Read } from '../../core/reads/read.js';
+import type { Crop, Read } from '../../core/reads/read.js';
 import type { NewHit } from '../../core/hits/hit.js';
 import type { Metrics } from '../metrics.js';
 import type { OcrStage } from './ocr-stage.js';
@@ -143,9 +143,11 @@ export class IngestPipeline {
     if (raised.length === 0) return Promise.resolve();
     const { hits, durable } = this.hits.raise(raised);
     const now = performance.now();
+    const crops = new Map<string, Crop>();
+    for (const a of batch) if (a.read.crop) crops.set(`${a.target.cam}:${a.read.seq}`, a.read.crop);
     for (let i = 0; i < hits.length; i++) {
       const hit = hits[i]!;
-      this.consoles.publish(hit);
+      this.consoles.publish(hit, false, crops.get(`${hit.read.cam}:${hit.read.seq}`));
       this.metrics.hits.inc({ list: hit.entry.list, kind: hit.match.kind });
     }
     if (rxOf.length > 0) this.metrics.hitLatency.observe((now - Math.min(...rxOf)) / 1000);

@@ -4,7 +4,7 @@
  * a cluster backend slot in (DESIGN.md, "When one machine is not enough").
  */
 import type { AppendResult } from '../../core/detections/store.js';
-import type { Read } from '../../core/reads/read.js';
+import type { Crop, Read } from '../../core/reads/read.js';
 import type { Hit, NewHit } from '../../core/hits/hit.js';
 
 /** One read to match: its text and every candidate reading (camera and OCR). */
@@ -48,5 +48,6 @@ export interface HitSink {
 
 /** Pushes hits to subscribed consoles. */
 export interface HitBroadcaster {
-  publish(hit: Hit): void;
+  /** `crop`: the plate crop of the read, shown live and not stored with the hit. */
+  publish(hit: Hit, escalated?: boolean, crop?: Crop): void;
 }

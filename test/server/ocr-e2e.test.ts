@@ -45,6 +45,8 @@ describe('OCR in the path of a read', () => {
       const read = hit!.read as Frame;
       expect((read.ocr as Frame).plate).toBe(l.plate);
       expect(read.cands).toContainEqual([l.plate, expect.any(Number)]);
+      // The live hit carries the crop so the operator can compare it (POLICY R5).
+      expect((read.crop as Frame).fmt).toBe(l === gray ? 'gray8' : 'png');
     }
     const access = { user: 'inv', role: 'investigator', case: 'OCR-1', purpose: 'stolen_vehicle', from: 'test' };
     const page = await server.rooms.detections.search({ pattern: png[0]![1].plate }, access, server.rooms.audit);
