@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     (function* () {
       for (let i = 0; i < args.entries; i++) yield { line: i + 2, fields: { plate: gen.plate(gen.state()), reason: 'stolen_vehicle' } };
     })(),
-    { list: 'ncic', replace: true },
+    { list: 'ncic', replace: true, settings: { maxDistance: 0.6 } },
   );
   const tokens: string[] = [];
   for (let i = 0; i < args.connections; i++) tokens.push((await server.rooms.cameras.add({ id: `http-${i}` })).token);
