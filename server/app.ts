@@ -44,6 +44,8 @@ import { auditRoutes } from './routes/audit.js';
 import { releaseRoutes } from './routes/releases.js';
 import { reportRoutes } from './routes/reports.js';
 import { startDemoFleet } from './demo/fleet.js';
+import { scheduleCompaction } from './compaction.js';
+import type { CompactionJob } from '../core/detections/compaction.js';
 
 export interface Server {
   readonly port: number;
@@ -54,6 +56,7 @@ export interface Server {
   readonly rooms: Rooms;
   readonly metrics: Metrics;
   readonly imports: ScheduledImports;
+  readonly compaction: CompactionJob;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   if (config.hotlistImports.enabled) imports.start();
   consoleRoutes(app, { profile });
 
+  const compaction = scheduleCompaction(rooms.detections, rooms.audit, config.compaction.everyS * 1000, log);
   const escalator = new Escalator(rooms.hits, hub, metrics, config.consoles.escalateAfterS * 1000, config.consoles.maxEscalations);
   escalator.start();
 
@@ -143,11 +147,13 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
     rooms,
     metrics,
     imports,
+    compaction,
     close() {
       closing ??= (async () => {
         uWS.us_listen_socket_close(listen);
         await stopFleet?.();
         escalator.stop();
+        await compaction.stop();
         await imports.stop();
         health.stop();
         await pipeline.drain();

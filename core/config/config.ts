@@ -92,6 +92,12 @@ export const ConfigSchema = z
         maxBodyBytes: z.number().int().positive().default(256 << 20),
       })
       .prefault({}),
+    /** The scheduled purge of detections past the profile's retention (POLICY R7). */
+    compaction: z
+      .object({
+        everyS: z.number().int().min(1).default(3600),
+      })
+      .prefault({}),
     /** `serve --demo`: a simulated fleet and the demo hot list. */
     demo: z
       .object({
