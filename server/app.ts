@@ -99,6 +99,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
       log,
       maxFrameBytes: 64 << 10,
       replayLimit: config.consoles.replayLimit,
+      openReplayMs: config.consoles.openReplayHours * 3_600_000,
     }),
   );
   const readsDeps = { registry: rooms.cameras, admission, maxBodyBytes: config.ingest.maxBodyBytes };

@@ -69,6 +69,8 @@ export const ConfigSchema = z
         /** Bytes queued to one console before it is disconnected as too slow. */
         maxBufferedBytes: z.number().int().positive().default(4 << 20),
         replayLimit: z.number().int().positive().default(500),
+        /** `sub { open: true }` replays hits not yet disposed from this many hours back. */
+        openReplayHours: z.number().positive().default(12),
         /** A hit still unacknowledged after this long is re-sent as escalated (POLICY R5). */
         escalateAfterS: z.number().positive().default(60),
         maxEscalations: z.number().int().nonnegative().default(3),

@@ -76,6 +76,16 @@ export class HitStore {
     return [...this.hits.getRange({ start: seq + 1, limit })].map(({ value }) => value);
   }
 
+  /** Hits raised since `from` that nobody has closed yet, oldest first, at most `limit`. */
+  open(from: number, limit = 1000): Hit[] {
+    const out: Hit[] = [];
+    for (const { value } of this.hits.getRange({ reverse: true })) {
+      if (value.ts < from || out.length >= limit) break;
+      if (value.life.state !== 'disposed') out.push(value);
+    }
+    return out.reverse();
+  }
+
   /** Hits still new (nobody acknowledged them) raised before `before` (for escalation). */
   unacknowledgedBefore(before: number, limit = 1000): Hit[] {
     const out: Hit[] = [];

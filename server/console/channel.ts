@@ -28,6 +28,8 @@ export interface ConsoleChannelDeps {
   readonly log: Logger;
   readonly maxFrameBytes: number;
   readonly replayLimit: number;
+  /** How far back `sub { open: true }` looks for hits still open. */
+  readonly openReplayMs: number;
 }
 
 const SubSchema = z.object({
@@ -35,6 +37,8 @@ const SubSchema = z.object({
   cams: z.array(z.string().min(1)).max(5000).optional(),
   minPri: z.number().min(0).max(100).default(0),
   since: z.number().int().nonnegative().optional(),
+  /** A console starting fresh asks for the hits still open (not disposed) of recent hours. */
+  open: z.boolean().optional(),
 });
 
 const HitRef = z.object({ hit: z.string().min(1).max(64) });
@@ -119,7 +123,10 @@ function subscribe(ws: ConsoleSocket, sub: z.infer<typeof SubSchema>, deps: Cons
     cams: sub.cams ? new Set(sub.cams) : undefined,
     minPri: sub.minPri,
   };
-  if (sub.since === undefined) return;
+  if (sub.since === undefined) {
+    if (sub.open) for (const hit of deps.hits.open(Date.now() - deps.openReplayMs, deps.replayLimit)) if (passes(session, hit)) deps.hub.send(ws, { ...hitFrame(hit), replay: true });
+    return;
+  }
   // Replay what the console missed, oldest first, then live hits follow.
   let from = sub.since;
   for (;;) {

@@ -102,6 +102,20 @@ describe('real-time server: camera reads in, hits out', () => {
     for (const c of [a, b, late, cam]) c.close();
   });
 
+  it('gives a console starting fresh the hits still open, and not the closed ones', async () => {
+    const con = await consoleFor(server, dispatcher, { open: true });
+    const { client: cam } = await camera(server, 'cam-1', camToken);
+    const seq = (await server.rooms.detections.lastSeq('cam-1')) + 1;
+    cam.send({ t: 'read', seq, ts: Date.now(), plate: '7ABC123', st: 'CA' });
+    const live = await con.next((f) => f.t === 'hit' && f.replay === undefined);
+    const replayed = con.frames.filter((f) => f.t === 'hit' && f.replay === true);
+    expect(replayed.length).toBeGreaterThan(0);
+    expect(replayed.every((f) => f.state !== 'disposed')).toBe(true);
+    const fresh = await consoleFor(server, dispatcher, { open: true });
+    expect(await fresh.next((f) => f.t === 'hit' && f.hit === live.hit)).toMatchObject({ replay: true, state: 'new' });
+    for (const c of [con, fresh, cam]) c.close();
+  });
+
   it('sends covert-list hits only to roles cleared for them, and filters by list and priority', async () => {
     const disp = await consoleFor(server, dispatcher);
     const sup = await consoleFor(server, supervisor);

@@ -24,8 +24,23 @@ function place(v: HitView): string {
 
 function cropImage(v: HitView): HTMLElement | null {
   const crop = v.frame.read.crop;
-  if (!crop?.data || (crop.fmt !== 'png' && crop.fmt !== 'jpeg')) return null;
-  return h('img', { class: 'crop', src: `data:image/${crop.fmt};base64,${crop.data}`, alt: `plate crop of ${v.frame.read.plate ?? 'the read'}` });
+  if (!crop?.data) return null;
+  const alt = `plate crop of ${v.frame.read.plate ?? 'the read'}`;
+  if (crop.fmt === 'png' || crop.fmt === 'jpeg') return h('img', { class: 'crop', src: `data:image/${crop.fmt};base64,${crop.data}`, alt });
+  return crop.fmt === 'gray8' && crop.w && crop.h ? grayCanvas(crop.data, crop.w, crop.h, alt) : null;
+}
+
+/** A raw 8-bit grey crop painted on a canvas (cameras that send pixels, not files). */
+function grayCanvas(base64: string, w: number, hgt: number, alt: string): HTMLElement | null {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  if (bytes.length < w * hgt) return null;
+  const canvas = h('canvas', { class: 'crop', width: String(w), height: String(hgt), role: 'img', 'aria-label': alt }) as HTMLCanvasElement;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const img = ctx.createImageData(w, hgt);
+  for (let i = 0; i < w * hgt; i++) img.data.set([bytes[i]!, bytes[i]!, bytes[i]!, 255], i * 4);
+  ctx.putImageData(img, 0, 0);
+  return canvas;
 }
 
 function badges(v: HitView): Child[] {

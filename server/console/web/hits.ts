@@ -23,7 +23,7 @@ export interface HitFrame {
     readonly lat?: number;
     readonly lon?: number;
     readonly veh?: Vehicle;
-    readonly crop?: { readonly fmt: string; readonly data?: string };
+    readonly crop?: { readonly fmt: string; readonly w?: number; readonly h?: number; readonly data?: string };
   };
   readonly entry: Omit<HitEntry, 'id' | 'covert'> & { readonly covert?: boolean };
   readonly match: { readonly kind: string; readonly score: number; readonly diff?: readonly number[]; readonly candidate?: string };

@@ -36,7 +36,8 @@ export class ConsoleLink {
     ws.onopen = () => {
       this.delay = MIN_DELAY_MS;
       const since = this.o.lastSeq();
-      ws.send(JSON.stringify(since > 0 ? { t: 'sub', since } : { t: 'sub' }));
+      // A page starting fresh asks for the hits still open, so a shift starts with them.
+      ws.send(JSON.stringify(since > 0 ? { t: 'sub', since } : { t: 'sub', open: true }));
       this.o.onState('live');
     };
     ws.onmessage = (ev) => {
