@@ -62,7 +62,8 @@ export async function openRooms(dataDir: string, config: Config, profile: Profil
   const cameras = CameraRegistry.open(dataDir);
   const hotlists = await HotlistStore.open(dataDir, profile);
   const detections = DetectionStore.open({
-    dir: join(dataDir, 'detections'),
+    // The store keeps its partitions, keys and evidence under `<dataDir>/detections/`.
+    dir: dataDir,
     profile,
     masterKey: config.masterKey,
     onWarning: (message) => log.warn(message),

@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.stdout.write(`PlateSafe ${server.profile.department} profile, data in ${server.config.dataDir}\n`);
-      process.stdout.write(`  health:  ${server.url}/healthz\n  metrics: ${server.url}/metrics\n`);
+      process.stdout.write(`  console: ${server.url}/console/\n  health:  ${server.url}/healthz\n  metrics: ${server.url}/metrics\n`);
       if (opts.demo) {
         const users = await ensureDemoUsers(server.rooms.accounts);
         for (const u of users) process.stdout.write(`  demo ${u.role}: ${u.user} / ${u.password}\n`);

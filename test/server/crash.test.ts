@@ -125,7 +125,7 @@ describe('kill -9 mid-stream', () => {
 
     expect(ackedBeforeCrash).toBeGreaterThan(100);
     expect(cam.pending).toBe(0);
-    const store = DetectionStore.open({ dir: join(dataDir, 'detections'), profile });
+    const store = DetectionStore.open({ dir: dataDir, profile });
     const access = { user: 'auditor', role: 'investigator', case: 'CRASH-1', purpose: 'criminal_investigation', from: 'test' };
     const audit = { record: async () => 0 };
     const seqs: number[] = [];

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectionStore } from '../../../core/detections/store.js';
+import { AuditLog } from '../../../core/audit/log.js';
 import { loadProfile } from '../../../core/policy/profiles.js';
 
 const cli = fileURLToPath(new URL('../../../dist/server/cli/main.js', import.meta.url));
@@ -37,7 +38,9 @@ describe('platesafe search and compact', () => {
     const r = run('search', '7AB*12', '--user', 'det.ortiz');
     expect(r.code).toBe(2);
     expect(r.err).toContain('PS_ERR_INQUIRY_INCOMPLETE');
-    const events = readFileSync(join(dir, 'audit', 'access.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const audit = AuditLog.open({ dir: join(dir, 'audit'), auditDays: loadProfile('menlo-park').retention.auditDays });
+    const events = audit.query({ actions: ['detections.search'] });
+    void audit.close();
     expect(events.at(-1)).toMatchObject({ action: 'detections.search', actor: 'det.ortiz', from: 'cli', outcome: 'PS_ERR_INQUIRY_INCOMPLETE' });
   });
 
