@@ -25,6 +25,7 @@ export function createMetrics() {
     frameErrors: counter('platesafe_frame_errors_total', 'Frames refused, by channel and error code', ['channel', 'code']),
     ocrErrors: counter('platesafe_ocr_errors_total', 'Crops that could not be read, by error code', ['code']),
     hits: counter('platesafe_hits_total', 'Hits raised, by list and match kind', ['list', 'kind']),
+    misreads: counter('platesafe_misreads_total', 'Hits found to be misreads (visual match failed, or disposed as misread), by camera and list (POLICY R5)', ['cam', 'list']),
     hitsEscalated: counter('platesafe_hits_escalated_total', 'Hits re-sent as escalated after going unacknowledged'),
     consolesDropped: counter('platesafe_consoles_dropped_total', 'Consoles disconnected, by reason', ['reason']),
     matchLatency: histogram('platesafe_match_seconds', 'Time from a batch leaving ingest to its matches returning'),

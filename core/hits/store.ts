@@ -76,14 +76,18 @@ export class HitStore {
     return [...this.hits.getRange({ start: seq + 1, limit })].map(({ value }) => value);
   }
 
-  /** Hits raised since `from` that nobody has closed yet, oldest first, at most `limit`. */
+  /**
+   * Hits raised since `from` that nobody has closed yet, oldest first, at most `limit`; hits
+   * already pushed but still being committed are among them.
+   */
   open(from: number, limit = 1000): Hit[] {
-    const out: Hit[] = [];
+    const out: Hit[] = [...this.pending.values()].map((p) => p.hit).filter((h) => h.ts >= from);
+    const seen = new Set(out.map((h) => h.seq));
     for (const { value } of this.hits.getRange({ reverse: true })) {
       if (value.ts < from || out.length >= limit) break;
-      if (value.life.state !== 'disposed') out.push(value);
+      if (value.life.state !== 'disposed' && !seen.has(value.seq)) out.push(value);
     }
-    return out.reverse();
+    return out.sort((a, b) => a.seq - b.seq).slice(-limit);
   }
 
   /** Hits still new (nobody acknowledged them) raised before `before` (for escalation). */

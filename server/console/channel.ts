@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type uWS from 'uWebSockets.js';
 import { z } from 'zod';
 import { ErrBadInput, ErrInternal, ErrNotFound, ErrUnauthenticated, ErrUnknownType, isPlateSafeError } from '../../core/errors.js';
-import { transition, type HitAction } from '../../core/hits/lifecycle.js';
+import { isMisread, transition, type HitAction } from '../../core/hits/lifecycle.js';
 import type { Principal } from '../../core/policy/authz.js';
 import type { HitStore } from '../../core/hits/store.js';
 import { decodeFrame, type Frame } from '../codec.js';
@@ -142,14 +142,19 @@ function act(ws: ConsoleSocket, id: string, action: HitAction, deps: ConsoleChan
   deps.checkAccess(session.principal, ACTION_RIGHTS[action.t]);
   const current = deps.hits.get(id);
   if (!current || (current.entry.covert && !session.covert)) throw new ErrNotFound(`no hit ${id}`);
-  // Decide now so the operator hears of an illegal step at once; the store re-applies it
-  // inside its transaction against the latest state.
-  transition(current.life, action, session.user, Date.now());
+  // Decided inside the store's transaction against the latest state, so two quick steps
+  // of one operator apply in order; an illegal step comes back as `err` with its code.
+  let before = current;
   deps.hits
-    .update(id, (hit) => ({ ...hit, life: transition(hit.life, action, session.user, Date.now()) }))
+    .update(id, (hit) => {
+      before = hit;
+      return { ...hit, life: transition(hit.life, action, session.user, Date.now()) };
+    })
     .then(
       (hit) => {
         deps.log.info({ hit: id, user: session.user, action: action.t, state: hit.life.state }, 'hit updated');
+        // POLICY R5: misreads are counted per camera and per list, once per hit.
+        if (isMisread(hit.life) && !isMisread(before.life)) deps.metrics.misreads.inc({ cam: hit.read.cam, list: hit.entry.list });
         deps.hub.update(hit);
       },
       (e: unknown) => {

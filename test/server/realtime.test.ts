@@ -97,6 +97,17 @@ describe('real-time server: camera reads in, hits out', () => {
     const stored = server.rooms.hits.get(String(hit.hit))!;
     expect(stored.life).toMatchObject({ state: 'disposed', acknowledged: { by: 'disp' }, verification: { by: 'disp' }, disposition: { cfs: 'CFS-2026-0042' } });
 
+    // A misread is counted per camera and per list (POLICY R5).
+    cam.send({ t: 'read', seq: seq + 1, ts: Date.now(), plate: 'LEE8805', st: 'CA' });
+    const wrong = await a.next((f) => f.t === 'hit' && (f.entry as Frame).plate === 'LEE8805');
+    a.send({ t: 'ack', hit: wrong.hit });
+    a.send({ t: 'verify', hit: wrong.hit, listConfirmed: true, visualMatch: false });
+    expect(await b.next((f) => f.t === 'hit-update' && f.hit === wrong.hit && f.state === 'rejected')).toMatchObject({ visualMatch: false });
+    a.send({ t: 'dispose', hit: wrong.hit, disp: 'misread' });
+    await b.next((f) => f.t === 'hit-update' && f.hit === wrong.hit && f.state === 'disposed');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('platesafe_misreads_total{cam="cam-1",list="stolen"} 1');
+
     const late = await consoleFor(server, dispatcher, { since: Number(hit.seq) - 1 });
     expect(await late.next((f) => f.t === 'hit')).toMatchObject({ hit: hit.hit, replay: true, state: 'disposed', verified: true });
     for (const c of [a, b, late, cam]) c.close();
