@@ -71,9 +71,15 @@ export class HitStore {
     return seq === undefined ? undefined : this.hits.get(seq);
   }
 
-  /** Hits after `seq`, oldest first, at most `limit`. */
+  /**
+   * Hits after `seq`, oldest first, at most `limit`; hits already pushed but still being
+   * committed are among them, so a console subscribing meanwhile misses none.
+   */
   since(seq: number, limit = 1000): Hit[] {
-    return [...this.hits.getRange({ start: seq + 1, limit })].map(({ value }) => value);
+    const out = [...this.hits.getRange({ start: seq + 1, limit })].map(({ value }) => value);
+    const have = new Set(out.map((h) => h.seq));
+    for (const { hit } of this.pending.values()) if (hit.seq > seq && !have.has(hit.seq)) out.push(hit);
+    return out.sort((a, b) => a.seq - b.seq).slice(0, limit);
   }
 
   /**

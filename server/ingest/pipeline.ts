@@ -53,6 +53,8 @@ export class IngestPipeline {
   private scheduled = false;
   private inFlight = 0;
   private chain: Promise<void> = Promise.resolve();
+  /** Resolves once the previous batch has been handed to the store. */
+  private writeTurn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly match: MatchService,
@@ -108,15 +110,37 @@ export class IngestPipeline {
     );
   }
 
-  /** Matching and the durable write, side by side; resolves when both the read and its hits are durable. */
+  /**
+   * Matching, then the durable write. Hits go to consoles as soon as matching returns; the
+   * reads are written only once their hits are durable, because a camera resumes from what
+   * the store holds (`welcome.ack`): a stored read whose hit was lost in a crash would never
+   * be matched again.
+   */
   private process(batch: readonly Accepted[]): Promise<[readonly WriteResult[], void]> {
     const started = performance.now();
-    const matched = this.match.match(batch.map(toMatchRequest));
-    const written = this.write(batch);
-    const hitsDurable = matched.then((results) => {
+    const hitsDurable = this.match.match(batch.map(toMatchRequest)).then((results) => {
       this.metrics.matchLatency.observe((performance.now() - started) / 1000);
       return this.raiseHits(batch, results);
     });
+    // Batches reach the store in order, whichever's hits are durable first: the store knows a
+    // camera's reads by their highest seq, so a later batch must never be written before an
+    // earlier one.
+    let issued!: () => void;
+    const turn = this.writeTurn;
+    this.writeTurn = new Promise<void>((r) => (issued = r));
+    const written = turn
+      .then(() => hitsDurable)
+      .then(
+        () => {
+          const w = this.write(batch);
+          issued();
+          return w;
+        },
+        (e: unknown) => {
+          issued();
+          throw e;
+        },
+      );
     return Promise.all([written, hitsDurable]);
   }
 
