@@ -47,6 +47,11 @@ export class MatchPool {
     return this.pool.queueSize;
   }
 
+  /** Room for another batch, keeping a margin for batches already on their way. */
+  hasRoom(): boolean {
+    return this.pool.queueSize < this.pool.options.maxQueue * 0.75;
+  }
+
   /** Matches per read, in read order (empty arrays for misses). */
   async match(reads: readonly MatchRead[], now = Date.now()): Promise<Match[][]> {
     let found: MatchTaskResult;

@@ -19,6 +19,10 @@ export class PoolMatchService implements MatchService {
     private readonly maxHitsPerRead: number,
   ) {}
 
+  hasRoom(): boolean {
+    return this.pool.hasRoom();
+  }
+
   async match(batch: readonly MatchRequest[]): Promise<MatchedHit[][]> {
     const found = await this.pool.match(batch.map((r) => (r.plate === undefined && !r.cands ? EMPTY : r)));
     return found.map((matches) => (matches.length === 0 ? [] : matches.slice(0, this.maxHitsPerRead).map((m) => this.toHit(m))));

@@ -69,7 +69,7 @@ export class IngestPipeline {
 
   /** Room for `n` more reads? Callers answer `busy` when not. */
   hasRoom(n = 1): boolean {
-    return this.inFlight + n <= this.options.maxInFlight;
+    return this.inFlight + n <= this.options.maxInFlight && this.match.hasRoom();
   }
 
   get depth(): number {
@@ -102,6 +102,9 @@ export class IngestPipeline {
     // The whole batch waits for its crops: acks are cumulative per camera, so a camera's
     // later text read must not be acked before its earlier crop read is stored.
     const done = crops.length === 0 ? this.process(batch) : this.ocr.run(crops).then(() => this.process(batch));
+    // Handled in turn by the chain below; marked handled now so an early failure is not
+    // taken for an unhandled rejection while earlier batches finish.
+    done.catch(() => undefined);
     this.chain = this.chain.then(() =>
       done.then(
         ([results]) => this.complete(batch, results),

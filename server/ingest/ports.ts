@@ -21,6 +21,8 @@ export type MatchedHit = Omit<NewHit, 'read'>;
 export interface MatchService {
   /** Matches for each request, best first, in request order. */
   match(batch: readonly MatchRequest[]): Promise<MatchedHit[][]>;
+  /** Room for another batch? Ingest sheds load (`busy`) when not. */
+  hasRoom(): boolean;
 }
 
 /** A read on its way to the detection store. */
