@@ -5,22 +5,11 @@
  * capture-time order. Seeded, so the PostgreSQL baseline gets the very same rows.
  */
 import { FORMATS } from '../core/plates/formats.js';
+import { rng } from '../core/plates/synthetic.js';
 import type { DetectionInput } from '../core/detections/record.js';
 
 export const DAY_MS = 86_400_000;
 export const DAYS = 30;
-
-/** Mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DIGITS = '0123456789';
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
