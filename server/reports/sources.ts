@@ -54,7 +54,10 @@ function purged(audit: AuditLog, p: Period): { partitions: number; detections: n
   return { partitions, detections };
 }
 
-export function reportSources(rooms: Rooms): ReportSources {
+/** The stores a report counts from: a running server's, or those a command opens. */
+export type ReportRooms = Pick<Rooms, 'audit' | 'cameras' | 'detections' | 'hits'>;
+
+export function reportSources(rooms: ReportRooms): ReportSources {
   return {
     audit: rooms.audit,
     cameras: { cameraCount: (at) => cameraCount(rooms.cameras, at) },

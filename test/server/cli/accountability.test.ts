@@ -118,11 +118,12 @@ describe('platesafe user|audit|agency|release|report', () => {
     const html = join(dir, 'q.html');
     const r = await cli('sue', 'report', 'quarterly', '--year', String(now.getUTCFullYear()), '--quarter', String(Math.floor(now.getUTCMonth() / 3) + 1), '--html', html);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { searches: { total: number }; audits: { violations: number }; releases: { approved: number; denied: number }; detections: null };
+    const json = JSON.parse(r.out) as { searches: { total: number }; audits: { violations: number }; releases: { approved: number; denied: number }; detections: number; cameras: number; hits: { total: number } };
     expect(json.searches.total).toBe(12);
     expect(json.audits.violations).toBe(1);
     expect(json.releases).toMatchObject({ approved: 1, denied: 2 });
-    expect(json.detections).toBeNull();
+    // The stores of this data folder are counted too: nothing was collected in it.
+    expect(json).toMatchObject({ detections: 0, cameras: 0, hits: { total: 0 } });
     expect(readFileSync(html, 'utf8')).toContain('San Diego PD');
     expect((await cli('ivy', 'report', 'quarterly', '--year', '2026', '--quarter', '1')).err).toContain('PS_ERR_FORBIDDEN');
   });
