@@ -7,6 +7,7 @@
  * Prints the environment, one line per phase, then the final JSON line.
  */
 import { spawn } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,10 +48,29 @@ function runChild(script: string, argv: string[], onLine?: (line: string) => voi
   });
 }
 
-async function generate(plan: FleetPlan, dir: string): Promise<GenResult> {
+interface ServerCost {
+  /** CPU time of the server process (event loop and worker threads) per acked read. */
+  cpu_us_per_read: number;
+  /** Event-loop delay of the server's main thread while the phase ran. */
+  loop_delay_p99_ms: number;
+  loop_delay_max_ms: number;
+}
+
+async function generate(plan: FleetPlan, dir: string): Promise<GenResult & ServerCost> {
   const file = join(dir, `plan-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(plan));
-  return JSON.parse(await runChild('fleet-gen.js', [file])) as GenResult;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const cpu = process.cpuUsage();
+  const result = JSON.parse(await runChild('fleet-gen.js', [file])) as GenResult;
+  const used = process.cpuUsage(cpu);
+  delay.disable();
+  return {
+    ...result,
+    cpu_us_per_read: round((used.user + used.system) / Math.max(1, result.acked), 1),
+    loop_delay_p99_ms: round(delay.percentile(99) / 1e6),
+    loop_delay_max_ms: round(delay.max / 1e6),
+  };
 }
 
 function stored(server: Server): number {
@@ -137,6 +157,8 @@ async function main(): Promise<void> {
       hit_p50_ms: lat.hit_p50_ms,
       hit_p99_ms: lat.hit_p99_ms,
       server_hit_p99_ms: serverHit.p99,
+      server_cpu_us_per_read: max.cpu_us_per_read,
+      loop_delay_p99_ms: lat.loop_delay_p99_ms,
       hit_rate_reads_per_s: lat.reads_per_s,
       hits: lat.hits,
       lost: maxLost + latLost,

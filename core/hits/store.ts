@@ -15,6 +15,12 @@ export class HitStore {
   /** Hits pushed to consoles but not yet committed, with the promise of their commit. */
   private readonly pending = new Map<string, { hit: Hit; durable: Promise<unknown> }>();
   private readonly pendingKeys = new Set<string>();
+  /**
+   * Hits still `new`, seq → raise time, oldest first: the escalation candidates, so a sweep
+   * reads only hits that are due instead of scanning the store. Filled from the store on the
+   * first sweep (hits raised before a restart), then kept as hits are raised and handled.
+   */
+  private unacked: Map<number, number> | undefined;
 
   private constructor(
     private readonly root: RootDatabase,
@@ -54,6 +60,7 @@ export class HitStore {
       keys.push(key);
       this.pendingKeys.add(key);
       writes.push(this.hits.put(seq, hit), this.ids.put(id, seq), this.dedup.put(key, seq));
+      this.unacked?.set(seq, now);
     }
     const durable = Promise.all(writes).then(() => undefined);
     for (const hit of fresh) this.pending.set(hit.id, { hit, durable });
@@ -96,14 +103,32 @@ export class HitStore {
     return out.sort((a, b) => a.seq - b.seq).slice(-limit);
   }
 
-  /** Hits still new (nobody acknowledged them) raised before `before` (for escalation). */
-  unacknowledgedBefore(before: number, limit = 1000): Hit[] {
+  /**
+   * Hits still new (nobody acknowledged them), raised before `before` and not before
+   * `horizon`, oldest first, at most `limit`. Hits older than the horizon are forgotten for
+   * escalation (they have had every escalation they can get).
+   */
+  unacknowledgedBefore(before: number, horizon: number, limit = 1000): Hit[] {
+    const unacked = (this.unacked ??= this.loadUnacknowledged(horizon));
     const out: Hit[] = [];
-    for (const { value } of this.hits.getRange({ reverse: true })) {
-      if (value.life.state === 'new' && value.ts < before) out.push(value);
-      if (out.length >= limit) break;
+    for (const [seq, ts] of unacked) {
+      if (ts >= before || out.length >= limit) break;
+      const hit = ts < horizon ? undefined : (this.pending.get(`H${seq}`)?.hit ?? this.hits.get(seq));
+      if (hit?.life.state === 'new') out.push(hit);
+      else unacked.delete(seq);
     }
     return out;
+  }
+
+  /** Hits still new since `horizon`, from the store (newest are last in key order). */
+  private loadUnacknowledged(horizon: number): Map<number, number> {
+    const found: [number, number][] = [];
+    for (const { key, value } of this.hits.getRange({ reverse: true })) {
+      if (value.ts < horizon) break;
+      if (value.life.state === 'new') found.push([key, value.ts]);
+    }
+    for (const { hit } of this.pending.values()) if (hit.life.state === 'new') found.push([hit.seq, hit.ts]);
+    return new Map(found.sort((a, b) => a[0] - b[0]));
   }
 
   /** Apply a state change durably; returns the updated hit. */
@@ -117,6 +142,7 @@ export class HitStore {
       if (!current) throw new ErrNotFound(`no hit ${id}`);
       const next = change(current);
       void this.hits.put(seq, next);
+      if (next.life.state !== 'new') this.unacked?.delete(seq);
       return next;
     });
   }

@@ -33,7 +33,9 @@ export class Escalator {
     this.running = true;
     try {
       let n = 0;
-      for (const hit of this.hits.unacknowledgedBefore(now - this.afterMs)) {
+      // A hit gets its last escalation `afterMs × maxEscalations` after it was raised.
+      const horizon = now - this.afterMs * (this.maxEscalations + 1);
+      for (const hit of this.hits.unacknowledgedBefore(now - this.afterMs, horizon)) {
         if (hit.escalations >= this.maxEscalations) continue;
         if (now - hit.ts < this.afterMs * (hit.escalations + 1)) continue;
         const next = await this.hits.update(hit.id, (h) => ({ ...h, escalations: h.escalations + 1 }));
