@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { ErrBusy } from '../core/errors.js';
+import { ErrBusy, ErrInternal } from '../core/errors.js';
 import type { IndexSnapshot } from '../core/hotlist/list-index.js';
 import type { Match, MatchRead } from '../core/hotlist/matcher.js';
 import type { MatchTask, MatchTaskResult } from './match-worker.js';
@@ -54,17 +54,25 @@ export class MatchPool {
 
   /** Matches per read, in read order (empty arrays for misses). */
   async match(reads: readonly MatchRead[], now = Date.now()): Promise<Match[][]> {
-    let found: MatchTaskResult;
-    try {
-      found = await this.pool.run({ snapshot: this.snapshot, reads, now });
-    } catch (e) {
-      if (this.pool.queueSize >= this.pool.options.maxQueue) throw new ErrBusy('match queue full');
-      throw e;
-    }
+    const snapshot = this.snapshot;
+    const generation = snapshot.generation;
+    // A worker that lacks the generation (new, restarted, or just after a swap) answers
+    // null once and gets it with the same batch.
+    const found = (await this.run({ generation, reads, now })) ?? (await this.run({ generation, snapshot, reads, now }));
+    if (!found) throw new ErrInternal(`match worker could not load hot-list generation ${generation}`);
     const out: Match[][] = new Array(reads.length);
     for (let i = 0; i < reads.length; i++) out[i] = [];
     for (const [i, m] of found) out[i] = m;
     return out;
+  }
+
+  private async run(task: MatchTask): Promise<MatchTaskResult> {
+    try {
+      return await this.pool.run(task);
+    } catch (e) {
+      if (this.pool.queueSize >= this.pool.options.maxQueue) throw new ErrBusy('match queue full');
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,25 +1,43 @@
 /**
- * Match worker: holds a matcher over the current hot-list generation (shared memory, never
+ * Match worker: holds matchers over the latest hot-list generations (shared memory, never
  * copied) and matches batches of reads. A batch names its generation, so every read of a
  * batch is matched against exactly one generation (POLICY R4: old list or new, never a mix).
+ * The generation's snapshot travels only with the batches that ask for it: posting its
+ * buffers with every batch cost more than matching a small batch.
  */
 import { Matcher, type Match, type MatchRead } from '../core/hotlist/matcher.js';
 import type { IndexSnapshot } from '../core/hotlist/list-index.js';
 
 export interface MatchTask {
-  readonly snapshot: IndexSnapshot;
+  readonly generation: number;
+  /** Sent when this worker said it does not hold `generation`. */
+  readonly snapshot?: IndexSnapshot;
   readonly reads: readonly MatchRead[];
   readonly now: number;
 }
 
-/** Only reads with matches come back: `[index, matches]` pairs. */
-export type MatchTaskResult = Array<[number, Match[]]>;
+/**
+ * Only reads with matches come back: `[index, matches]` pairs; `null` when the worker does
+ * not hold the batch's generation and the batch did not bring it.
+ */
+export type MatchTaskResult = Array<[number, Match[]]> | null;
 
-let matcher: Matcher | undefined;
+/** The two latest generations: batches already in flight at a swap still find theirs. */
+const matchers: Matcher[] = [];
+
+function matcherFor(task: MatchTask): Matcher | undefined {
+  const held = matchers.find((m) => m.generation === task.generation);
+  if (held || !task.snapshot) return held;
+  const made = Matcher.fromSnapshot(task.snapshot);
+  matchers.unshift(made);
+  matchers.length = Math.min(matchers.length, 2);
+  return made;
+}
 
 export default function matchBatch(task: MatchTask): MatchTaskResult {
-  if (!matcher || matcher.generation !== task.snapshot.generation) matcher = Matcher.fromSnapshot(task.snapshot);
-  const out: MatchTaskResult = [];
+  const matcher = matcherFor(task);
+  if (!matcher) return null;
+  const out: Array<[number, Match[]]> = [];
   for (let i = 0; i < task.reads.length; i++) {
     const m = matcher.match(task.reads[i]!, task.now);
     if (m.length > 0) out.push([i, m]);
