@@ -9,12 +9,11 @@
  * resend never arrives "backwards".
  */
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { ErrBadInput, ErrBusy, ErrExcludedZone, ErrPlateInvalid, ErrSeqOrder, type PlateSafeErrorClass } from '../../core/errors.js';
 import type { Camera } from '../../core/cameras/registry.js';
 import { inPolygon } from '../../core/geo.js';
 import { tryNormalizePlate } from '../../core/plates/normalize.js';
-import { ReadSchema, type Read } from '../../core/reads/read.js';
+import { ReadSchema, wellFormedRead, type Read } from '../../core/reads/read.js';
 import type { Metrics } from '../metrics.js';
 import type { AckTarget, IngestPipeline } from '../ingest/pipeline.js';
 import type { DetectionWriter } from '../ingest/ports.js';
@@ -152,9 +151,8 @@ export class ReadAdmission {
   /** Decide on one read and, when accepted, hand it to the pipeline. */
   admit(s: CameraState, raw: unknown, via: 'ws' | 'http'): Verdict {
     this.metrics.readsIn.inc({ via });
-    const parsed = ReadSchema.safeParse(raw);
-    if (!parsed.success) return this.reject(s, raw, ErrBadInput, describe(parsed.error));
-    const read = parsed.data;
+    const read = wellFormedRead(raw);
+    if (read === undefined) return this.reject(s, raw, ErrBadInput, whatIsWrong(raw));
     if (s.inFlight.has(read.seq) && read.seq <= s.lastSeq) {
       this.metrics.readsDuplicate.inc();
       return { kind: 'duplicate', seq: read.seq };
@@ -209,6 +207,8 @@ function seqOf(raw: unknown): number | undefined {
   return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'read'}: ${i.message}`).join('; ');
+function whatIsWrong(raw: unknown): string {
+  const parsed = ReadSchema.safeParse(raw);
+  if (parsed.success) return 'read refused';
+  return parsed.error.issues.map((i) => `${i.path.join('.') || 'read'}: ${i.message}`).join('; ');
 }

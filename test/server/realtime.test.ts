@@ -135,12 +135,14 @@ describe('real-time server: camera reads in, hits out', () => {
     const seq = (await server.rooms.detections.lastSeq('cam-1')) + 1;
     cam.send({ t: 'read', seq, ts: Date.now(), plate: '5KLM777', st: 'CA' });
     cam.send({ t: 'read', seq: seq + 1, ts: Date.now(), plate: 'LEE8805', st: 'CA' });
-    expect(await sup.next((f) => f.t === 'hit')).toMatchObject({ entry: { list: 'covert', covert: true } });
-    const seen = await disp.next((f) => f.t === 'hit');
+    // Hits of earlier tests may be re-sent as escalated meanwhile; only these two reads count.
+    const ours = (f: Frame) => f.t === 'hit' && !f.escalated && (f.read as { seq: number }).seq >= seq;
+    expect(await sup.next(ours)).toMatchObject({ entry: { list: 'covert', covert: true } });
+    const seen = await disp.next(ours);
     expect(seen).toMatchObject({ entry: { plate: 'LEE8805' } });
     await cam.next((f) => f.t === 'ack' && f.seq === seq + 1);
-    expect(disp.frames.filter((f) => f.t === 'hit')).toEqual([]);
-    expect(high.frames.filter((f) => f.t === 'hit')).toEqual([]);
+    expect(disp.frames.filter(ours)).toEqual([]);
+    expect(high.frames.filter(ours)).toEqual([]);
     for (const c of [disp, sup, high, cam]) c.close();
   });
 
