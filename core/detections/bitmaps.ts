@@ -11,19 +11,31 @@ const { RoaringBitmap32 } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
-/** Largest number of buffered additions per bitmap array before it flushes itself. */
+/** Largest number of buffered additions per bitmap array before it is handed over. */
 const MAX_BUFFERED = 1 << 18;
+/** Longest the event loop is held by one slice of a hand-over (ingest and hits wait on it). */
+const SLICE_MS = 1;
+
+/** Additions grouped by key (a counting sort), handed to roaring a few keys at a time. */
+interface Staged {
+  readonly sorted: Uint32Array;
+  readonly starts: Uint32Array;
+  next: number;
+}
 
 /**
  * Bitmaps under dense integer keys. Additions are buffered as (key, number) pairs in typed
- * arrays (no allocation per addition); `flush()` groups them by key with a counting sort and
- * hands each group to roaring as one typed-array view.
+ * arrays (no allocation per addition). A full buffer is grouped by key and handed to roaring
+ * one `addMany` per key, in slices of about a millisecond on later event-loop turns: the
+ * whole hand-over of a full buffer takes tens of milliseconds, a stall every hit pushed
+ * meanwhile would wait for. `flush()` completes it at once (a query needs every addition).
  */
 export class BitmapArray {
   private readonly maps: (Bitmap | undefined)[] = [];
   private keys = new Uint32Array(1024);
   private nums = new Uint32Array(1024);
   private count = 0;
+  private staged: Staged | undefined;
 
   add(key: number, n: number): void {
     if (this.count === this.keys.length) this.grow();
@@ -33,7 +45,8 @@ export class BitmapArray {
 
   private grow(): void {
     if (this.keys.length >= MAX_BUFFERED) {
-      this.flush();
+      this.stage();
+      setImmediate(() => this.drainSlice());
       return;
     }
     const keys = new Uint32Array(this.keys.length * 2);
@@ -44,7 +57,20 @@ export class BitmapArray {
     this.nums = nums;
   }
 
+  /** Every addition so far is in the bitmaps when this returns. */
   flush(): void {
+    this.drain(Number.POSITIVE_INFINITY);
+    this.stage();
+    this.drain(Number.POSITIVE_INFINITY);
+  }
+
+  private drainSlice(): void {
+    if (!this.drain(performance.now() + SLICE_MS)) setImmediate(() => this.drainSlice());
+  }
+
+  /** Groups the buffer by key into `staged` (finishing an earlier hand-over first). */
+  private stage(): void {
+    this.drain(Number.POSITIVE_INFINITY);
     const n = this.count;
     if (n === 0) return;
     const keys = this.keys;
@@ -56,13 +82,27 @@ export class BitmapArray {
     const sorted = new Uint32Array(n);
     const fill = starts.slice(0, maxKey + 1);
     for (let i = 0; i < n; i++) sorted[fill[keys[i]!]!++] = this.nums[i]!;
-    for (let k = 0; k <= maxKey; k++) {
-      if (starts[k] === starts[k + 1]) continue;
+    this.staged = { sorted, starts, next: 0 };
+    this.count = 0;
+  }
+
+  /** Hands staged keys to roaring until done or `deadline`; true when nothing is left. */
+  private drain(deadline: number): boolean {
+    const st = this.staged;
+    if (st === undefined) return true;
+    const last = st.starts.length - 1;
+    for (let k = st.next; k < last; k++) {
+      if (st.starts[k] === st.starts[k + 1]) continue;
       let bm = this.maps[k];
       if (bm === undefined) bm = this.maps[k] = new RoaringBitmap32();
-      bm.addMany(sorted.subarray(starts[k], starts[k + 1]));
+      bm.addMany(st.sorted.subarray(st.starts[k], st.starts[k + 1]));
+      if ((k & 63) === 0 && deadline !== Number.POSITIVE_INFINITY && performance.now() >= deadline) {
+        st.next = k + 1;
+        return false;
+      }
     }
-    this.count = 0;
+    this.staged = undefined;
+    return true;
   }
 
   /** Flushes and gives back the buffer memory (a partition that stopped receiving writes). */
