@@ -4,6 +4,7 @@
  * of what it measured: reads acked per second, ack latency, and read-to-console hit latency.
  */
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { Unpackr } from 'msgpackr';
 import { SimCamera } from '../server/demo/camera-sim.js';
@@ -74,7 +75,12 @@ async function main(plan: FleetPlan): Promise<void> {
   await sleep(plan.warmupS * 1000);
   measuring = true;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   await sleep(plan.seconds * 1000);
+  delay.disable();
+  const cpu = process.cpuUsage(cpu0);
   measuring = false;
   const elapsed = (performance.now() - t0) / 1000;
   await Promise.all(sims.map((s) => s.stop(30_000)));
@@ -96,6 +102,9 @@ async function main(plan: FleetPlan): Promise<void> {
       nacked: total('nacked'),
       busy: total('busy'),
       pending: sims.reduce((s, c) => s + c.pending, 0),
+      // The generator shares the machine: how busy it was, and how late its own event loop ran.
+      gen_cpu_share: round((cpu.user + cpu.system) / 1e6 / elapsed),
+      gen_loop_delay_p99_ms: round(delay.percentile(99) / 1e6),
   });
   // Exit only once the line is out: the pipe to the parent is asynchronous.
   process.stdout.write(`${line}\n`, () => process.exit(0));

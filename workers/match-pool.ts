@@ -9,6 +9,7 @@ import { ErrBusy, ErrInternal } from '../core/errors.js';
 import type { IndexSnapshot } from '../core/hotlist/list-index.js';
 import type { Match, MatchRead } from '../core/hotlist/matcher.js';
 import type { MatchTask, MatchTaskResult } from './match-worker.js';
+import { packReads } from './packed-reads.js';
 import { workerFile } from './paths.js';
 
 export interface MatchPoolOptions {
@@ -56,9 +57,10 @@ export class MatchPool {
   async match(reads: readonly MatchRead[], now = Date.now()): Promise<Match[][]> {
     const snapshot = this.snapshot;
     const generation = snapshot.generation;
+    const packed = packReads(reads);
     // A worker that lacks the generation (new, restarted, or just after a swap) answers
     // null once and gets it with the same batch.
-    const found = (await this.run({ generation, reads, now })) ?? (await this.run({ generation, snapshot, reads, now }));
+    const found = (await this.run({ generation, reads: packed, now })) ?? (await this.run({ generation, snapshot, reads: packed, now }));
     if (!found) throw new ErrInternal(`match worker could not load hot-list generation ${generation}`);
     const out: Match[][] = new Array(reads.length);
     for (let i = 0; i < reads.length; i++) out[i] = [];

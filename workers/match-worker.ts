@@ -5,14 +5,15 @@
  * The generation's snapshot travels only with the batches that ask for it: posting its
  * buffers with every batch cost more than matching a small batch.
  */
-import { Matcher, type Match, type MatchRead } from '../core/hotlist/matcher.js';
+import { Matcher, type Match } from '../core/hotlist/matcher.js';
 import type { IndexSnapshot } from '../core/hotlist/list-index.js';
+import { unpackReads, type PackedReads } from './packed-reads.js';
 
 export interface MatchTask {
   readonly generation: number;
   /** Sent when this worker said it does not hold `generation`. */
   readonly snapshot?: IndexSnapshot;
-  readonly reads: readonly MatchRead[];
+  readonly reads: PackedReads;
   readonly now: number;
 }
 
@@ -38,9 +39,11 @@ export default function matchBatch(task: MatchTask): MatchTaskResult {
   const matcher = matcherFor(task);
   if (!matcher) return null;
   const out: Array<[number, Match[]]> = [];
-  for (let i = 0; i < task.reads.length; i++) {
-    const m = matcher.match(task.reads[i]!, task.now);
+  let i = 0;
+  for (const read of unpackReads(task.reads)) {
+    const m = matcher.match(read, task.now);
     if (m.length > 0) out.push([i, m]);
+    i++;
   }
   return out;
 }

@@ -27,4 +27,11 @@ describe('match worker pool', () => {
     for (const found of after) expect(plates(found)).toEqual([[], ['NEW222'], []]);
     expect(pool.generation).toBe(2);
   });
+
+  it('tries every candidate of a read and keeps reads without a plate in their place', async () => {
+    pool = new MatchPool(listOf('LEE8805', 1), { threads: 1 });
+    const found = await pool.match([{ plate: 'ZZZ111', st: 'CA', conf: 0.5, cands: [['LEE8805', 0.4]] }, { cands: [['AAA000', 0.9]] }, { plate: 'LEE8805' }]);
+    expect(plates(found)).toEqual([['LEE8805'], [], ['LEE8805']]);
+    expect(found[0]![0]!.candidate).toBe('LEE8805');
+  });
 });
