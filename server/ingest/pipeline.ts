@@ -177,7 +177,7 @@ export class IngestPipeline {
       this.consoles.publish(hit, false, crops.get(`${hit.read.cam}:${hit.read.seq}`));
       this.metrics.hits.inc({ list: hit.entry.list, kind: hit.match.kind });
     }
-    if (rxOf.length > 0) this.metrics.hitLatency.observe((now - Math.min(...rxOf)) / 1000);
+    for (const rx of rxOf) this.metrics.hitLatency.observe((now - rx) / 1000);
     return durable;
   }
 
