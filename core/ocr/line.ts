@@ -81,11 +81,10 @@ function pitch(t: TextLine): number {
   return d[d.length >> 1] ?? t.charW * 1.3;
 }
 
-/** `band` cuts the whole registration as one piece even when its slots look regular. */
-export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT, band = false): Line {
+export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Line {
   const img = t.image;
   const vs = CAP_PX / t.charH;
-  const regular = !band && regularSlots(t);
+  const regular = regularSlots(t);
   const first = t.slots[0]!;
   const last = t.slots[t.slots.length - 1]!;
   const pad = t.charH * 0.15;
@@ -128,17 +127,22 @@ export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT, band
 }
 
 /**
- * The plain preprocessing PP-OCR ships with (whole crop, height 48, aspect kept, no
- * localisation): the baseline the benchmark measures against. Stretched horizontally, it is
- * a second look at crops where no row of characters stood out.
+ * A horizontal region of the crop, rows `top`..`bottom` (fractions of its height), scaled to
+ * the line height with its aspect kept and then stretched `stretch` times horizontally.
+ * Stretch 1 over the whole crop is the plain preprocessing PP-OCR ships with (the benchmark
+ * baseline). Stretched, condensed plate characters span enough CTC frames that a doubled
+ * `EE` keeps a blank between its two `E`s, with no need to find the characters first.
  */
-export function plainLine(img: GrayImage, stretch = 1, maxWidth = 320): Line {
-  const width = Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / img.h)));
+export function regionLine(img: GrayImage, top = 0, bottom = 1, stretch = 1, maxWidth = 480): Line {
+  const y0 = top * img.h;
+  const rows = (bottom - top) * img.h;
+  const width = Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / rows)));
   const pixels = new Float32Array(LINE_H * width);
   const sx = img.w / width;
-  const sy = img.h / LINE_H;
+  const sy = rows / LINE_H;
   for (let v = 0; v < LINE_H; v++) {
-    for (let uu = 0; uu < width; uu++) pixels[v * width + uu] = (bilinear(img, (uu + 0.5) * sx - 0.5, (v + 0.5) * sy - 0.5) / 255) * 2 - 1;
+    const y = y0 + (v + 0.5) * sy - 0.5;
+    for (let uu = 0; uu < width; uu++) pixels[v * width + uu] = (bilinear(img, (uu + 0.5) * sx - 0.5, y) / 255) * 2 - 1;
   }
   return { width, pixels, spans: new Int32Array([0, width]), wide: new Uint8Array([1]) };
 }

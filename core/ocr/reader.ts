@@ -9,7 +9,7 @@ import { calibrate, CALIBRATION, type CalibrationTable } from './calibration.js'
 import { rankCandidates, type Candidate } from './candidates.js';
 import { decodeLine } from './ctc.js';
 import { decodeCrop, type GrayImage } from './image.js';
-import { buildLine, DEFAULT_LAYOUT, plainLine, type Line, type LineLayout } from './line.js';
+import { buildLine, regionLine, type Line } from './line.js';
 import { locateText } from './locate.js';
 import { Recognizer, type Frames, type ModelPaths, type RecognizerOptions } from './recognizer.js';
 
@@ -29,9 +29,11 @@ export interface OcrResult {
 }
 
 export interface ReadOptions {
-  /** `located` (default): find the characters first; `plain`: whole crop as PP-OCR would. */
-  readonly mode?: 'located' | 'plain';
-  readonly layout?: LineLayout;
+  /**
+   * `centre` (default): the crop's centre band first, the located characters and the whole
+   * crop as second looks; `plain`: the whole crop as PP-OCR would (the benchmark baseline).
+   */
+  readonly mode?: 'centre' | 'plain';
   /** Jurisdiction per crop, when the camera sent one. */
   readonly states?: ReadonlyArray<string | undefined>;
   readonly top?: number;
@@ -42,8 +44,19 @@ export interface ReadOptions {
 const NOTHING: Omit<OcrResult, 'ms'> = { plate: '', conf: 0, cands: [], chars: [] };
 /** Below this likelihood × format prior a reading gets a second look from other lines. */
 const SECOND_LOOK_BELOW = 0.3;
-/** Horizontal stretch of a whole-crop line, so condensed characters span enough frames. */
-const PLAIN_STRETCH = 1.6;
+/**
+ * Rows of the crop the registration sits in: the state name is above them, the slogan
+ * below. Measured on generated noisy crops, this band read alone beats the whole crop (the
+ * recogniser no longer reads the state name into the plate) and the located characters.
+ */
+const CENTRE_TOP = 0.18;
+const CENTRE_BOTTOM = 0.82;
+/**
+ * Horizontal stretch of the centre band and of the whole crop, so that condensed faces span
+ * as many frames as a regular face: both give the characters the same aspect in the line.
+ */
+const CENTRE_STRETCH = 1.4;
+const WHOLE_STRETCH = 2.2;
 
 export class PlateReader {
   private constructor(private readonly recognizer: Recognizer) {}
@@ -52,54 +65,66 @@ export class PlateReader {
     return new PlateReader(await Recognizer.create(model, options));
   }
 
+  /** The line every crop is read from first. */
+  static firstLook(img: GrayImage, options: ReadOptions = {}): Line {
+    return options.mode === 'plain' ? regionLine(img) : regionLine(img, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_STRETCH);
+  }
+
   /**
-   * The lines to read a crop from, best first: the located registration, then second looks
-   * for when its reading is doubtful (the registration as one band, the whole crop stretched).
+   * Lines for a doubtful first reading: the located characters laid out at a fixed pitch
+   * (a registration off the centre, or tilted out of the band) and the whole crop stretched.
    */
-  static linesOf(img: GrayImage, options: ReadOptions = {}): Line[] {
-    if (options.mode === 'plain') return [plainLine(img)];
-    const layout = options.layout ?? DEFAULT_LAYOUT;
+  static secondLooks(img: GrayImage, options: ReadOptions = {}): Line[] {
+    if (options.mode === 'plain') return [];
     const text = locateText(img);
-    if (!text) return [plainLine(img, PLAIN_STRETCH), plainLine(img)];
-    const first = buildLine(text, layout);
-    return first.wide.length > 1 ? [first, buildLine(text, layout, true), plainLine(img, PLAIN_STRETCH)] : [first, plainLine(img, PLAIN_STRETCH)];
+    const whole = regionLine(img, 0, 1, WHOLE_STRETCH);
+    return text ? [buildLine(text), whole] : [whole];
   }
 
   async read(crops: readonly Crop[], options: ReadOptions = {}): Promise<OcrResult[]> {
     const started = performance.now();
-    const looks: Line[][] = new Array<Line[]>(crops.length);
+    const images: Array<GrayImage | undefined> = new Array<GrayImage | undefined>(crops.length);
     const errors: Array<OcrResult['error']> = new Array(crops.length);
     for (let i = 0; i < crops.length; i++) {
       try {
-        looks[i] = PlateReader.linesOf(await decodeCrop(crops[i]!), options);
+        images[i] = await decodeCrop(crops[i]!);
       } catch (e) {
         // One bad crop must not cost the other reads of the batch their OCR.
         if (!isPlateSafeError(e)) throw e;
         errors[i] = { code: e.code, message: e.message };
-        looks[i] = [];
       }
     }
     const rank = (line: Line, f: Frames, i: number): Candidate[] =>
       rankCandidates(decodeLine(f, line), { state: options.states?.[i], top: options.top });
-    const firsts = looks.flatMap((l) => l.slice(0, 1));
+    const readable: number[] = [];
+    const firsts: Line[] = [];
+    images.forEach((img, i) => {
+      if (!img) return;
+      readable.push(i);
+      firsts.push(PlateReader.firstLook(img, options));
+    });
     const firstFrames = await this.recognizer.run(firsts);
     const best: Candidate[][] = new Array<Candidate[]>(crops.length);
     const doubtful: number[] = [];
-    for (let i = 0, k = 0; i < crops.length; i++) {
-      if (looks[i]!.length === 0) continue;
-      best[i] = rank(looks[i]![0]!, firstFrames[k++]!, i);
-      if ((best[i]![0]?.score ?? 0) < SECOND_LOOK_BELOW && looks[i]!.length > 1) doubtful.push(i);
-    }
+    readable.forEach((i, k) => {
+      best[i] = rank(firsts[k]!, firstFrames[k]!, i);
+      if ((best[i][0]?.score ?? 0) < SECOND_LOOK_BELOW) doubtful.push(i);
+    });
     // Second looks for doubtful reads only, batched together: the clear majority pays nothing.
-    const seconds = doubtful.flatMap((i) => looks[i]!.slice(1));
-    const secondFrames = await this.recognizer.run(seconds);
-    for (let d = 0, k = 0; d < doubtful.length; d++) {
-      const i = doubtful[d]!;
-      for (const line of looks[i]!.slice(1)) {
-        const c = rank(line, secondFrames[k++]!, i);
-        if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
+    const owner: number[] = [];
+    const seconds: Line[] = [];
+    for (const i of doubtful) {
+      for (const line of PlateReader.secondLooks(images[i]!, options)) {
+        owner.push(i);
+        seconds.push(line);
       }
     }
+    const secondFrames = await this.recognizer.run(seconds);
+    seconds.forEach((line, k) => {
+      const i = owner[k]!;
+      const c = rank(line, secondFrames[k]!, i);
+      if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
+    });
     const ms = performance.now() - started;
     const table = options.calibration ?? CALIBRATION;
     return crops.map((_, i) => {
