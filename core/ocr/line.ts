@@ -127,16 +127,22 @@ export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Lin
 }
 
 /**
- * A horizontal region of the crop, rows `top`..`bottom` (fractions of its height), scaled to
- * the line height with its aspect kept and then stretched `stretch` times horizontally.
- * Stretch 1 over the whole crop is the plain preprocessing PP-OCR ships with (the benchmark
- * baseline). Stretched, condensed plate characters span enough CTC frames that a doubled
+ * Width of a line cut from rows `top`..`bottom` (fractions of the crop's height) when the
+ * region keeps its aspect stretched `stretch` times horizontally. Stretch 1 over the whole
+ * crop is the plain preprocessing PP-OCR ships with (the benchmark baseline).
+ */
+export function aspectWidth(img: GrayImage, top: number, bottom: number, stretch: number, maxWidth = 480): number {
+  return Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / ((bottom - top) * img.h))));
+}
+
+/**
+ * Rows `top`..`bottom` of the crop (fractions of its height) scaled to the line height and
+ * to `width`. Stretched, condensed plate characters span enough CTC frames that a doubled
  * `EE` keeps a blank between its two `E`s, with no need to find the characters first.
  */
-export function regionLine(img: GrayImage, top = 0, bottom = 1, stretch = 1, maxWidth = 480): Line {
+export function regionLine(img: GrayImage, top: number, bottom: number, width: number): Line {
   const y0 = top * img.h;
   const rows = (bottom - top) * img.h;
-  const width = Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / rows)));
   const pixels = new Float32Array(LINE_H * width);
   const sx = img.w / width;
   const sy = rows / LINE_H;

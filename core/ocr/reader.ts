@@ -8,8 +8,8 @@ import type { Crop } from '../reads/read.js';
 import { calibrate, CALIBRATION, type CalibrationTable } from './calibration.js';
 import { rankCandidates, type Candidate } from './candidates.js';
 import { decodeLine } from './ctc.js';
-import { decodeCrop, type GrayImage } from './image.js';
-import { buildLine, regionLine, type Line } from './line.js';
+import { decodeCrop, smooth, type GrayImage } from './image.js';
+import { aspectWidth, buildLine, regionLine, type Line } from './line.js';
 import { locateText } from './locate.js';
 import { Recognizer, type Frames, type ModelPaths, type RecognizerOptions } from './recognizer.js';
 
@@ -52,10 +52,13 @@ const SECOND_LOOK_BELOW = 0.3;
 const CENTRE_TOP = 0.18;
 const CENTRE_BOTTOM = 0.82;
 /**
- * Horizontal stretch of the centre band and of the whole crop, so that condensed faces span
- * as many frames as a regular face: both give the characters the same aspect in the line.
+ * Width of the centre band's line, whatever the crop's size: plate crops are about 2:1, so
+ * characters get about the aspect a regular face has (condensed faces stretched about 1.1×),
+ * and every first look of a batch has one width, so the recogniser reads them in one call.
+ * 160 px reads as well as 200 px on the noisy set and costs a fifth less.
  */
-const CENTRE_STRETCH = 1.4;
+const CENTRE_WIDTH = 160;
+/** Horizontal stretch of the whole crop as a second look (condensed faces). */
 const WHOLE_STRETCH = 2.2;
 
 export class PlateReader {
@@ -65,19 +68,22 @@ export class PlateReader {
     return new PlateReader(await Recognizer.create(model, options));
   }
 
-  /** The line every crop is read from first. */
-  static firstLook(img: GrayImage, options: ReadOptions = {}): Line {
-    return options.mode === 'plain' ? regionLine(img) : regionLine(img, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_STRETCH);
+  /**
+   * The line every crop is read from first, sampled from the crop smoothed by one 3×3 box
+   * pass (`soft`): sensor noise and JPEG blocks cost the recogniser 7 points on the hard set.
+   */
+  static firstLook(img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line {
+    return options.mode === 'plain' ? regionLine(img, 0, 1, aspectWidth(img, 0, 1, 1)) : regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH);
   }
 
   /**
    * Lines for a doubtful first reading: the located characters laid out at a fixed pitch
    * (a registration off the centre, or tilted out of the band) and the whole crop stretched.
    */
-  static secondLooks(img: GrayImage, options: ReadOptions = {}): Line[] {
+  static secondLooks(img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line[] {
     if (options.mode === 'plain') return [];
     const text = locateText(img);
-    const whole = regionLine(img, 0, 1, WHOLE_STRETCH);
+    const whole = regionLine(soft, 0, 1, aspectWidth(soft, 0, 1, WHOLE_STRETCH));
     return text ? [buildLine(text), whole] : [whole];
   }
 
@@ -98,10 +104,12 @@ export class PlateReader {
       rankCandidates(decodeLine(f, line), { state: options.states?.[i], top: options.top });
     const readable: number[] = [];
     const firsts: Line[] = [];
+    const soft: GrayImage[] = new Array<GrayImage>(crops.length);
     images.forEach((img, i) => {
       if (!img) return;
       readable.push(i);
-      firsts.push(PlateReader.firstLook(img, options));
+      soft[i] = smooth(img);
+      firsts.push(PlateReader.firstLook(img, soft[i], options));
     });
     const firstFrames = await this.recognizer.run(firsts);
     const best: Candidate[][] = new Array<Candidate[]>(crops.length);
@@ -114,7 +122,7 @@ export class PlateReader {
     const owner: number[] = [];
     const seconds: Line[] = [];
     for (const i of doubtful) {
-      for (const line of PlateReader.secondLooks(images[i]!, options)) {
+      for (const line of PlateReader.secondLooks(images[i]!, soft[i]!, options)) {
         owner.push(i);
         seconds.push(line);
       }
