@@ -136,19 +136,26 @@ export function aspectWidth(img: GrayImage, top: number, bottom: number, stretch
 }
 
 /**
- * Rows `top`..`bottom` of the crop (fractions of its height) scaled to the line height and
- * to `width`. Stretched, condensed plate characters span enough CTC frames that a doubled
- * `EE` keeps a blank between its two `E`s, with no need to find the characters first.
+ * Rows `top`..`bottom` of the crop (fractions of its height), turned `turnDeg` about the
+ * crop's centre, scaled to the line height and to `width`. Stretched, condensed plate
+ * characters span enough CTC frames that a doubled `EE` keeps a blank between its two `E`s,
+ * with no need to find the characters first.
  */
-export function regionLine(img: GrayImage, top: number, bottom: number, width: number): Line {
-  const y0 = top * img.h;
+export function regionLine(img: GrayImage, top: number, bottom: number, width: number, turnDeg = 0): Line {
   const rows = (bottom - top) * img.h;
   const pixels = new Float32Array(LINE_H * width);
   const sx = img.w / width;
   const sy = rows / LINE_H;
+  const cos = Math.cos((turnDeg * Math.PI) / 180);
+  const sin = Math.sin((turnDeg * Math.PI) / 180);
+  const cx = img.w / 2;
+  const cy = img.h / 2;
   for (let v = 0; v < LINE_H; v++) {
-    const y = y0 + (v + 0.5) * sy - 0.5;
-    for (let uu = 0; uu < width; uu++) pixels[v * width + uu] = (bilinear(img, (uu + 0.5) * sx - 0.5, y) / 255) * 2 - 1;
+    const dy = top * img.h + (v + 0.5) * sy - 0.5 - cy;
+    for (let uu = 0; uu < width; uu++) {
+      const dx = (uu + 0.5) * sx - 0.5 - cx;
+      pixels[v * width + uu] = (bilinear(img, cx + cos * dx - sin * dy, cy + sin * dx + cos * dy) / 255) * 2 - 1;
+    }
   }
   return { width, pixels, spans: new Int32Array([0, width]), wide: new Uint8Array([1]) };
 }

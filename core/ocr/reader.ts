@@ -60,6 +60,10 @@ const CENTRE_BOTTOM = 0.82;
 const CENTRE_WIDTH = 160;
 /** Horizontal stretch of the whole crop as a second look (condensed faces). */
 const WHOLE_STRETCH = 2.2;
+/** Rounds of further looks, the turn and the shift of the centre band in the second. */
+const LOOK_ROUNDS = 2;
+const TURN_DEG = 4;
+const SHIFT = 0.08;
 
 export class PlateReader {
   private constructor(private readonly recognizer: Recognizer) {}
@@ -77,14 +81,26 @@ export class PlateReader {
   }
 
   /**
-   * Lines for a doubtful first reading: the located characters laid out at a fixed pitch
-   * (a registration off the centre, or tilted out of the band) and the whole crop stretched.
+   * Lines for a reading still doubtful after `stage` earlier rounds (none when there are no
+   * more rounds). Round 1: the located characters laid out at a fixed pitch (a registration
+   * off the centre, or tilted out of the band) and the whole crop stretched. Round 2: the
+   * centre band turned ±4° (rotation the band cannot hold) and shifted up or down by a tenth
+   * of the crop (a registration off its middle).
    */
-  static secondLooks(img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line[] {
+  static moreLooks(stage: number, img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line[] {
     if (options.mode === 'plain') return [];
-    const text = locateText(img);
-    const whole = regionLine(soft, 0, 1, aspectWidth(soft, 0, 1, WHOLE_STRETCH));
-    return text ? [buildLine(text), whole] : [whole];
+    if (stage === 1) {
+      const text = locateText(img);
+      const whole = regionLine(soft, 0, 1, aspectWidth(soft, 0, 1, WHOLE_STRETCH));
+      return text ? [buildLine(text), whole] : [whole];
+    }
+    if (stage !== 2) return [];
+    return [
+      regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH, TURN_DEG),
+      regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH, -TURN_DEG),
+      regionLine(soft, CENTRE_TOP - SHIFT, CENTRE_BOTTOM - SHIFT, CENTRE_WIDTH),
+      regionLine(soft, CENTRE_TOP + SHIFT, CENTRE_BOTTOM + SHIFT, CENTRE_WIDTH),
+    ];
   }
 
   async read(crops: readonly Crop[], options: ReadOptions = {}): Promise<OcrResult[]> {
@@ -113,26 +129,28 @@ export class PlateReader {
     });
     const firstFrames = await this.recognizer.run(firsts);
     const best: Candidate[][] = new Array<Candidate[]>(crops.length);
-    const doubtful: number[] = [];
     readable.forEach((i, k) => {
       best[i] = rank(firsts[k]!, firstFrames[k]!, i);
-      if ((best[i][0]?.score ?? 0) < SECOND_LOOK_BELOW) doubtful.push(i);
     });
-    // Second looks for doubtful reads only, batched together: the clear majority pays nothing.
-    const owner: number[] = [];
-    const seconds: Line[] = [];
-    for (const i of doubtful) {
-      for (const line of PlateReader.secondLooks(images[i]!, soft[i]!, options)) {
-        owner.push(i);
-        seconds.push(line);
+    // More looks for doubtful reads only, batched together: the clear majority pays nothing.
+    let doubtful = readable;
+    for (let stage = 1; stage <= LOOK_ROUNDS; stage++) {
+      doubtful = doubtful.filter((i) => (best[i]![0]?.score ?? 0) < SECOND_LOOK_BELOW);
+      const owner: number[] = [];
+      const lines: Line[] = [];
+      for (const i of doubtful) {
+        for (const line of PlateReader.moreLooks(stage, images[i]!, soft[i]!, options)) {
+          owner.push(i);
+          lines.push(line);
+        }
       }
+      const frames = await this.recognizer.run(lines);
+      lines.forEach((line, k) => {
+        const i = owner[k]!;
+        const c = rank(line, frames[k]!, i);
+        if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
+      });
     }
-    const secondFrames = await this.recognizer.run(seconds);
-    seconds.forEach((line, k) => {
-      const i = owner[k]!;
-      const c = rank(line, secondFrames[k]!, i);
-      if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
-    });
     const ms = performance.now() - started;
     const table = options.calibration ?? CALIBRATION;
     return crops.map((_, i) => {
