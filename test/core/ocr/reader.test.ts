@@ -58,6 +58,17 @@ describe('plate reader on committed crops', () => {
     expect(PlateReader.moreLooks(1, img, soft, { mode: 'plain' })).toEqual([]);
   });
 
+  it('reads a crop the same alone as in a batch whose first looks share one inference call', async () => {
+    const fx = fixtureSet('noisy').concat(fixtureSet('hard'));
+    const batched = await reader.read(fx.map((f) => f.crop));
+    for (let i = 0; i < fx.length; i++) {
+      const [alone] = await reader.read([fx[i]!.crop]);
+      expect(alone!.plate).toBe(batched[i]!.plate);
+      expect(alone!.conf).toBeCloseTo(batched[i]!.conf, 4);
+      expect(alone!.cands.map(([p]) => p)).toEqual(batched[i]!.cands.map(([p]) => p));
+    }
+  });
+
   it('reads a doubled character in a condensed face', async () => {
     const fx = fixtureSet('noisy').filter((f) => /(.)\1/.test(f.plate));
     expect(fx.length).toBeGreaterThan(2);
