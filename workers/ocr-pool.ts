@@ -29,7 +29,7 @@ export interface OcrReadOptions {
   /** Jurisdiction of each crop, when the camera sent one (ranks candidates by its formats). */
   readonly states?: ReadonlyArray<string | undefined>;
   /** `plain` reads the whole crop without locating the characters (the benchmark baseline). */
-  readonly mode?: 'located' | 'plain';
+  readonly mode?: 'centre' | 'plain';
 }
 
 export interface OcrPool {

@@ -14,7 +14,7 @@ export interface OcrWorkerData {
 export interface OcrTask {
   readonly crops: readonly Crop[];
   readonly states?: ReadonlyArray<string | undefined>;
-  readonly mode?: 'located' | 'plain';
+  readonly mode?: 'centre' | 'plain';
 }
 
 const { model } = workerData as OcrWorkerData;

@@ -19,7 +19,10 @@ export const CALIBRATION: CalibrationTable = shipped;
 
 export function calibrate(raw: number, table: CalibrationTable = CALIBRATION): number {
   const { x, y } = table;
-  if (raw <= x[0]!) return y[0]!;
+  // Below the lowest knot (alternative readings hold a small share of the likelihood, and
+  // the fit sees only best readings) the map falls linearly to 0 at 0: a reading with no share
+  // is never right, and an alternative at share 0.001 must not be stated as sure as the knot.
+  if (raw <= x[0]!) return x[0]! > 0 ? (y[0]! * Math.max(0, raw)) / x[0]! : y[0]!;
   const last = x.length - 1;
   if (raw >= x[last]!) return y[last]!;
   let lo = 0;

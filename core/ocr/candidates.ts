@@ -21,7 +21,12 @@ export interface CandidateOptions {
 
 export interface Candidate {
   readonly plate: string;
-  /** Share of the likelihood among the readings considered (0–1, before calibration). */
+  /**
+   * Share of the likelihood among the readings considered, halved when the reading fits no
+   * jurisdiction's format (0–1, the raw score calibration maps to a confidence): a beam of
+   * look-alike misreadings (`6`, `98CU`) shares its likelihood as confidently as a beam of
+   * plates, but is far less often right.
+   */
   readonly share: number;
   /** Likelihood × format prior, comparable between two readings of one crop. */
   readonly score: number;
@@ -34,6 +39,9 @@ const OPTIONS_PER_POSITION = 3;
 const BEAM = 32;
 /** Prior factor for each I, O or Q in a reading. */
 const RARE_LETTER = 0.1;
+/** `formatFit` of a reading that fits some jurisdiction's format, and the share kept by one that fits none. */
+const FITS = 0.4;
+const UNFIT_SHARE = 0.5;
 /** Shortest reading an edge position may be dropped down to. */
 const MIN_LENGTH = 5;
 
@@ -138,5 +146,10 @@ export function rankCandidates(p: Positions, options: CandidateOptions = {}): Ca
   for (const b of beam) b.score *= formatWeight(b.plate, options.state);
   beam.sort((x, y) => y.score - x.score);
   const total = beam.reduce((s, b) => s + b.score, 0) || 1;
-  return beam.slice(0, top).map((b) => ({ plate: b.plate, share: b.score / total, score: b.score, chars: b.chars }));
+  return beam.slice(0, top).map((b) => ({
+    plate: b.plate,
+    share: (b.score / total) * (formatFit(b.plate, options.state) >= FITS ? 1 : UNFIT_SHARE),
+    score: b.score,
+    chars: b.chars,
+  }));
 }

@@ -81,11 +81,10 @@ function pitch(t: TextLine): number {
   return d[d.length >> 1] ?? t.charW * 1.3;
 }
 
-/** `band` cuts the whole registration as one piece even when its slots look regular. */
-export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT, band = false): Line {
+export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT): Line {
   const img = t.image;
   const vs = CAP_PX / t.charH;
-  const regular = !band && regularSlots(t);
+  const regular = regularSlots(t);
   const first = t.slots[0]!;
   const last = t.slots[t.slots.length - 1]!;
   const pad = t.charH * 0.15;
@@ -128,17 +127,35 @@ export function buildLine(t: TextLine, layout: LineLayout = DEFAULT_LAYOUT, band
 }
 
 /**
- * The plain preprocessing PP-OCR ships with (whole crop, height 48, aspect kept, no
- * localisation): the baseline the benchmark measures against. Stretched horizontally, it is
- * a second look at crops where no row of characters stood out.
+ * Width of a line cut from rows `top`..`bottom` (fractions of the crop's height) when the
+ * region keeps its aspect stretched `stretch` times horizontally. Stretch 1 over the whole
+ * crop is the plain preprocessing PP-OCR ships with (the benchmark baseline).
  */
-export function plainLine(img: GrayImage, stretch = 1, maxWidth = 320): Line {
-  const width = Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / img.h)));
+export function aspectWidth(img: GrayImage, top: number, bottom: number, stretch: number, maxWidth = 480): number {
+  return Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / ((bottom - top) * img.h))));
+}
+
+/**
+ * Rows `top`..`bottom` of the crop (fractions of its height), turned `turnDeg` about the
+ * crop's centre, scaled to the line height and to `width`. Stretched, condensed plate
+ * characters span enough CTC frames that a doubled `EE` keeps a blank between its two `E`s,
+ * with no need to find the characters first.
+ */
+export function regionLine(img: GrayImage, top: number, bottom: number, width: number, turnDeg = 0): Line {
+  const rows = (bottom - top) * img.h;
   const pixels = new Float32Array(LINE_H * width);
   const sx = img.w / width;
-  const sy = img.h / LINE_H;
+  const sy = rows / LINE_H;
+  const cos = Math.cos((turnDeg * Math.PI) / 180);
+  const sin = Math.sin((turnDeg * Math.PI) / 180);
+  const cx = img.w / 2;
+  const cy = img.h / 2;
   for (let v = 0; v < LINE_H; v++) {
-    for (let uu = 0; uu < width; uu++) pixels[v * width + uu] = (bilinear(img, (uu + 0.5) * sx - 0.5, (v + 0.5) * sy - 0.5) / 255) * 2 - 1;
+    const dy = top * img.h + (v + 0.5) * sy - 0.5 - cy;
+    for (let uu = 0; uu < width; uu++) {
+      const dx = (uu + 0.5) * sx - 0.5 - cx;
+      pixels[v * width + uu] = (bilinear(img, cx + cos * dx - sin * dy, cy + sin * dx + cos * dy) / 255) * 2 - 1;
+    }
   }
   return { width, pixels, spans: new Int32Array([0, width]), wide: new Uint8Array([1]) };
 }

@@ -6,7 +6,7 @@
  * components are found, and the longest row of components of one height is the registration.
  * Each character becomes a slot the line builder lays out for the recogniser.
  */
-import type { GrayImage } from './image.js';
+import { smooth, type GrayImage } from './image.js';
 
 export interface Slot {
   x0: number;
@@ -44,31 +44,6 @@ const SAUVOLA_R = 128;
 const MIN_CHAR_FRAC = 0.16;
 const MAX_CHAR_FRAC = 0.9;
 const MIN_CHARS = 3;
-
-/** One 3×3 box pass; two or three approximate a Gaussian. */
-function box3(src: Float32Array, w: number, h: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const ym = (y > 0 ? y - 1 : 0) * w;
-    const y0 = y * w;
-    const yp = (y < h - 1 ? y + 1 : h - 1) * w;
-    for (let x = 0; x < w; x++) {
-      const xm = x > 0 ? x - 1 : 0;
-      const xp = x < w - 1 ? x + 1 : w - 1;
-      out[y0 + x] =
-        (src[ym + xm]! + src[ym + x]! + src[ym + xp]! + src[y0 + xm]! + src[y0 + x]! + src[y0 + xp]! + src[yp + xm]! + src[yp + x]! + src[yp + xp]!) / 9;
-    }
-  }
-  return out;
-}
-
-/** The crop with one 3×3 box pass: enough against sensor noise and JPEG blocks for binarising. */
-function smooth(img: GrayImage): GrayImage {
-  const f = box3(Float32Array.from(img.data), img.w, img.h);
-  const data = new Uint8Array(f.length);
-  for (let i = 0; i < f.length; i++) data[i] = f[i]! + 0.5;
-  return { w: img.w, h: img.h, data };
-}
 
 /**
  * Ink masks (1 = ink) of both polarities, dark-on-light first, by Sauvola's threshold

@@ -8,8 +8,8 @@ import type { Crop } from '../reads/read.js';
 import { calibrate, CALIBRATION, type CalibrationTable } from './calibration.js';
 import { rankCandidates, type Candidate } from './candidates.js';
 import { decodeLine } from './ctc.js';
-import { decodeCrop, type GrayImage } from './image.js';
-import { buildLine, DEFAULT_LAYOUT, plainLine, type Line, type LineLayout } from './line.js';
+import { decodeCrop, smooth, type GrayImage } from './image.js';
+import { aspectWidth, buildLine, regionLine, type Line } from './line.js';
 import { locateText } from './locate.js';
 import { Recognizer, type Frames, type ModelPaths, type RecognizerOptions } from './recognizer.js';
 
@@ -29,9 +29,11 @@ export interface OcrResult {
 }
 
 export interface ReadOptions {
-  /** `located` (default): find the characters first; `plain`: whole crop as PP-OCR would. */
-  readonly mode?: 'located' | 'plain';
-  readonly layout?: LineLayout;
+  /**
+   * `centre` (default): the crop's centre band first, the located characters and the whole
+   * crop as second looks; `plain`: the whole crop as PP-OCR would (the benchmark baseline).
+   */
+  readonly mode?: 'centre' | 'plain';
   /** Jurisdiction per crop, when the camera sent one. */
   readonly states?: ReadonlyArray<string | undefined>;
   readonly top?: number;
@@ -42,8 +44,26 @@ export interface ReadOptions {
 const NOTHING: Omit<OcrResult, 'ms'> = { plate: '', conf: 0, cands: [], chars: [] };
 /** Below this likelihood × format prior a reading gets a second look from other lines. */
 const SECOND_LOOK_BELOW = 0.3;
-/** Horizontal stretch of a whole-crop line, so condensed characters span enough frames. */
-const PLAIN_STRETCH = 1.6;
+/**
+ * Rows of the crop the registration sits in: the state name is above them, the slogan
+ * below. Measured on generated noisy crops, this band read alone beats the whole crop (the
+ * recogniser no longer reads the state name into the plate) and the located characters.
+ */
+const CENTRE_TOP = 0.18;
+const CENTRE_BOTTOM = 0.82;
+/**
+ * Width of the centre band's line, whatever the crop's size: plate crops are about 2:1, so
+ * characters get about the aspect a regular face has (condensed faces stretched about 1.1×),
+ * and every first look of a batch has one width, so the recogniser reads them in one call.
+ * 160 px reads as well as 200 px on the noisy set and costs a fifth less.
+ */
+const CENTRE_WIDTH = 160;
+/** Horizontal stretch of the whole crop as a second look (condensed faces). */
+const WHOLE_STRETCH = 2.2;
+/** Rounds of further looks, the turn and the shift of the centre band in the second. */
+const LOOK_ROUNDS = 2;
+const TURN_DEG = 4;
+const SHIFT = 0.08;
 
 export class PlateReader {
   private constructor(private readonly recognizer: Recognizer) {}
@@ -53,52 +73,83 @@ export class PlateReader {
   }
 
   /**
-   * The lines to read a crop from, best first: the located registration, then second looks
-   * for when its reading is doubtful (the registration as one band, the whole crop stretched).
+   * The line every crop is read from first, sampled from the crop smoothed by one 3×3 box
+   * pass (`soft`): sensor noise and JPEG blocks cost the recogniser 7 points on the hard set.
    */
-  static linesOf(img: GrayImage, options: ReadOptions = {}): Line[] {
-    if (options.mode === 'plain') return [plainLine(img)];
-    const layout = options.layout ?? DEFAULT_LAYOUT;
-    const text = locateText(img);
-    if (!text) return [plainLine(img, PLAIN_STRETCH), plainLine(img)];
-    const first = buildLine(text, layout);
-    return first.wide.length > 1 ? [first, buildLine(text, layout, true), plainLine(img, PLAIN_STRETCH)] : [first, plainLine(img, PLAIN_STRETCH)];
+  static firstLook(img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line {
+    return options.mode === 'plain' ? regionLine(img, 0, 1, aspectWidth(img, 0, 1, 1)) : regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH);
+  }
+
+  /**
+   * Lines for a reading still doubtful after `stage` earlier rounds (none when there are no
+   * more rounds). Round 1: the located characters laid out at a fixed pitch (a registration
+   * off the centre, or tilted out of the band) and the whole crop stretched. Round 2: the
+   * centre band turned ±4° (rotation the band cannot hold) and shifted up or down by a tenth
+   * of the crop (a registration off its middle).
+   */
+  static moreLooks(stage: number, img: GrayImage, soft: GrayImage, options: ReadOptions = {}): Line[] {
+    if (options.mode === 'plain') return [];
+    if (stage === 1) {
+      const text = locateText(img);
+      const whole = regionLine(soft, 0, 1, aspectWidth(soft, 0, 1, WHOLE_STRETCH));
+      return text ? [buildLine(text), whole] : [whole];
+    }
+    if (stage !== 2) return [];
+    return [
+      regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH, TURN_DEG),
+      regionLine(soft, CENTRE_TOP, CENTRE_BOTTOM, CENTRE_WIDTH, -TURN_DEG),
+      regionLine(soft, CENTRE_TOP - SHIFT, CENTRE_BOTTOM - SHIFT, CENTRE_WIDTH),
+      regionLine(soft, CENTRE_TOP + SHIFT, CENTRE_BOTTOM + SHIFT, CENTRE_WIDTH),
+    ];
   }
 
   async read(crops: readonly Crop[], options: ReadOptions = {}): Promise<OcrResult[]> {
     const started = performance.now();
-    const looks: Line[][] = new Array<Line[]>(crops.length);
+    const images: Array<GrayImage | undefined> = new Array<GrayImage | undefined>(crops.length);
     const errors: Array<OcrResult['error']> = new Array(crops.length);
     for (let i = 0; i < crops.length; i++) {
       try {
-        looks[i] = PlateReader.linesOf(await decodeCrop(crops[i]!), options);
+        images[i] = await decodeCrop(crops[i]!);
       } catch (e) {
         // One bad crop must not cost the other reads of the batch their OCR.
         if (!isPlateSafeError(e)) throw e;
         errors[i] = { code: e.code, message: e.message };
-        looks[i] = [];
       }
     }
     const rank = (line: Line, f: Frames, i: number): Candidate[] =>
       rankCandidates(decodeLine(f, line), { state: options.states?.[i], top: options.top });
-    const firsts = looks.flatMap((l) => l.slice(0, 1));
+    const readable: number[] = [];
+    const firsts: Line[] = [];
+    const soft: GrayImage[] = new Array<GrayImage>(crops.length);
+    images.forEach((img, i) => {
+      if (!img) return;
+      readable.push(i);
+      soft[i] = smooth(img);
+      firsts.push(PlateReader.firstLook(img, soft[i], options));
+    });
     const firstFrames = await this.recognizer.run(firsts);
     const best: Candidate[][] = new Array<Candidate[]>(crops.length);
-    const doubtful: number[] = [];
-    for (let i = 0, k = 0; i < crops.length; i++) {
-      if (looks[i]!.length === 0) continue;
-      best[i] = rank(looks[i]![0]!, firstFrames[k++]!, i);
-      if ((best[i]![0]?.score ?? 0) < SECOND_LOOK_BELOW && looks[i]!.length > 1) doubtful.push(i);
-    }
-    // Second looks for doubtful reads only, batched together: the clear majority pays nothing.
-    const seconds = doubtful.flatMap((i) => looks[i]!.slice(1));
-    const secondFrames = await this.recognizer.run(seconds);
-    for (let d = 0, k = 0; d < doubtful.length; d++) {
-      const i = doubtful[d]!;
-      for (const line of looks[i]!.slice(1)) {
-        const c = rank(line, secondFrames[k++]!, i);
-        if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
+    readable.forEach((i, k) => {
+      best[i] = rank(firsts[k]!, firstFrames[k]!, i);
+    });
+    // More looks for doubtful reads only, batched together: the clear majority pays nothing.
+    let doubtful = readable;
+    for (let stage = 1; stage <= LOOK_ROUNDS; stage++) {
+      doubtful = doubtful.filter((i) => (best[i]![0]?.score ?? 0) < SECOND_LOOK_BELOW);
+      const owner: number[] = [];
+      const lines: Line[] = [];
+      for (const i of doubtful) {
+        for (const line of PlateReader.moreLooks(stage, images[i]!, soft[i]!, options)) {
+          owner.push(i);
+          lines.push(line);
+        }
       }
+      const frames = await this.recognizer.run(lines);
+      lines.forEach((line, k) => {
+        const i = owner[k]!;
+        const c = rank(line, frames[k]!, i);
+        if ((c[0]?.score ?? 0) > (best[i]![0]?.score ?? 0)) best[i] = c;
+      });
     }
     const ms = performance.now() - started;
     const table = options.calibration ?? CALIBRATION;

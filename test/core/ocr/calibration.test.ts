@@ -35,6 +35,14 @@ describe('confidence calibration', () => {
     expect(calibrate(0.5, t)).toBeCloseTo(0.4, 6);
   });
 
+  it('falls to 0 below the lowest knot: an alternative with a tiny share is not stated as sure as the knot', () => {
+    const t = { method: 'test', fittedOn: 'test', x: [0.4, 1], y: [0.3, 0.9] };
+    expect(calibrate(0.4, t)).toBeCloseTo(0.3, 6);
+    expect(calibrate(0.2, t)).toBeCloseTo(0.15, 6);
+    expect(calibrate(0.001, t)).toBeLessThan(0.001);
+    expect(calibrate(0, t)).toBe(0);
+  });
+
   it('reports reliability per confidence bin', () => {
     const rows = reliability([[0.95, true], [0.96, false], [0.3, false]]);
     expect(rows).toHaveLength(2);

@@ -23,6 +23,15 @@ describe('candidate readings', () => {
     expect(c.map((x) => x.plate)).toContain('7ABCI23');
   });
 
+  it('states a reading that fits no plate format less sure than a plate read as surely', () => {
+    const plate = rankCandidates(positions(sure('ABC1234')))[0]!;
+    const clutter = rankCandidates(positions(sure('6')))[0]!;
+    expect(clutter.plate).toBe('6');
+    expect(clutter.share).toBeLessThanOrEqual(0.5);
+    expect(plate.share).toBeGreaterThan(0.5);
+    expect(plate.share).toBeGreaterThan(1.5 * clutter.share);
+  });
+
   it('offers the alternative at a low-confidence position within the top 3', () => {
     const spec = sure('ABC1234');
     spec[2] = { C: 0.55, G: 0.4 };
