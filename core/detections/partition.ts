@@ -48,7 +48,11 @@ export const term = {
   body: (s: string): string => `b${s.toLowerCase()}`,
 };
 
+/** Layout of the index keys; a snapshot of another layout is ignored and the records replayed. */
+const INDEX_LAYOUT = 2;
+
 interface Snapshot {
+  v?: number;
   wm: number;
   ts: Uint8Array;
   plate: [number, Uint8Array][];
@@ -131,8 +135,8 @@ export class Partition {
     }
     for (const { key, value } of this.seqs.getRange()) this.lastSeqs.set(key, value);
     const raw = this.snap.get('index');
-    if (raw !== undefined) {
-      const s = packr.unpack(raw) as Snapshot;
+    const s = raw === undefined ? undefined : (packr.unpack(raw) as Snapshot);
+    if (s !== undefined && s.v === INDEX_LAYOUT) {
       this.plateIndex.bitmaps.load(s.plate);
       this.altIndex.bitmaps.load(s.alt);
       this.terms.load(s.terms);
@@ -278,6 +282,7 @@ export class Partition {
     if (this.snapshotAt === this.indexedBelow) return;
     const wm = this.indexedBelow;
     const s: Snapshot = {
+      v: INDEX_LAYOUT,
       wm,
       ts: new Uint8Array(this.tsCol.buffer, 0, wm * 4),
       plate: this.plateIndex.bitmaps.serialize(),

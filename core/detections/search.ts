@@ -135,6 +135,11 @@ class Plan {
     return out.size === 0 ? null : out;
   }
 
+  /** True when the partition lies wholly in the time range and no candidate needs confirming. */
+  decidedByIndex(p: Partition, from: number, to: number): boolean {
+    return !this.confirmRecord && p.start >= from && p.end <= to;
+  }
+
   private termKeys(): string[] {
     const q = this.q;
     const keys: string[] = [];
@@ -201,11 +206,20 @@ export function runSearch(partitions: readonly Partition[], q: SearchQuery): Sea
   for (const p of ordered) {
     const cand = plan.candidates(p);
     if (cand === null) continue;
+    const skipped = cursor !== undefined && p.startHour > cursor.h;
+    const atCursor = cursor !== undefined && p.startHour === cursor.h;
+    const paged = !skipped && (items.length < q.limit || atCursor);
+    // Beyond the page, a partition the bitmaps decide alone is counted without reading a
+    // single number out of them.
+    if (!paged && plan.decidedByIndex(p, from, to)) {
+      total += cand.size;
+      if (!skipped) remaining += cand.size;
+      continue;
+    }
     const keys = matchKeys(plan, p, cand.toUint32Array(), from, to);
     total += keys.length;
-    if (cursor && p.startHour > cursor.h) continue;
-    const atCursor = cursor !== undefined && p.startHour === cursor.h;
-    if (items.length >= q.limit && !atCursor) {
+    if (skipped) continue;
+    if (!paged) {
       remaining += keys.length;
       continue;
     }
