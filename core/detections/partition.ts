@@ -1,9 +1,10 @@
 /**
- * One time partition of detections: its own LMDB environment encrypted with its own key
- * (DESIGN.md), holding records, image bytes, the camera dictionary, the highest seq stored
- * per camera (written in the same transaction as the reads, for dedup after a restart), and
- * a snapshot of the in-memory search index. Records are the truth; the snapshot only saves
- * re-indexing at open, and records past its watermark are replayed.
+ * One time partition of detections: its own LMDB environment whose every value is sealed
+ * under the partition's own random key (DESIGN.md; `sealer.ts` says why the partition seals
+ * rather than LMDB), holding record blocks (`blocks.ts`), image bytes, the camera dictionary
+ * and a snapshot of the in-memory search index. Records are the truth: the highest seq per
+ * camera (dedup after a restart) is read back from them, and the snapshot only saves
+ * re-indexing at open; records past its watermark are replayed.
  *
  * Writes go through `env.transaction`, which lmdb-js batches with every other write queued
  * meanwhile (group commit); a write resolves only once `env.flushed` says the commit is on
@@ -13,8 +14,10 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
 import { BitmapArray, BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
+import { BlockDirectory, blockCount, blockRecord, packBlocks } from './blocks.js';
 import { PlateIndex } from './plate-index.js';
 import { packr } from './record.js';
+import { Sealer } from './sealer.js';
 
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
@@ -51,9 +54,16 @@ export const term = {
 /** Layout of the index keys; a snapshot of another layout is ignored and the records replayed. */
 const INDEX_LAYOUT = 2;
 
+/** What each sealed value is, bound into its seal with its key (`sealer.ts`). */
+const SEALED_RECORDS = 1;
+const SEALED_IMAGES = 2;
+const SEALED_CAMERA = 3;
+const SEALED_SNAPSHOT = 4;
+
 interface Snapshot {
   v?: number;
   wm: number;
+  seqs: [string, number][];
   ts: Uint8Array;
   plate: [number, Uint8Array][];
   alt: [number, Uint8Array][];
@@ -81,11 +91,15 @@ export class Partition {
   readonly width: number;
   readonly path: string;
   private readonly env: RootDatabase;
+  private readonly sealer: Sealer;
   private readonly rec: Database<Buffer, number>;
   private readonly img: Database<Buffer, number>;
-  private readonly cams: Database<number, string>;
-  private readonly seqs: Database<number, string>;
+  private readonly cams: Database<Buffer, number>;
   private readonly snap: Database<Buffer, string>;
+  private readonly blocks = new BlockDirectory();
+  /** The block last opened by a read (a page of results usually sits in a few blocks). */
+  private openStart = -1;
+  private openBlock: Buffer | undefined;
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
   readonly terms = new BitmapMap();
@@ -110,11 +124,11 @@ export class Partition {
     this.startHour = startHour;
     this.start = startHour * 3_600_000;
     this.width = widthHours * 3_600_000;
-    this.env = open({ path, encryptionKey: key, compression: false, maxDbs: 8, pageSize: 4096 });
+    this.sealer = new Sealer(key);
+    this.env = open({ path, compression: false, maxDbs: 8, pageSize: 4096 });
     this.rec = this.env.openDB<Buffer, number>({ name: 'rec', keyEncoding: 'uint32', encoding: 'binary' });
     this.img = this.env.openDB<Buffer, number>({ name: 'img', keyEncoding: 'uint32', encoding: 'binary' });
-    this.cams = this.env.openDB<number, string>({ name: 'cams', encoding: 'msgpack' });
-    this.seqs = this.env.openDB<number, string>({ name: 'seqs', encoding: 'msgpack' });
+    this.cams = this.env.openDB<Buffer, number>({ name: 'cams', keyEncoding: 'uint32', encoding: 'binary' });
     this.snap = this.env.openDB<Buffer, string>({ name: 'snap', encoding: 'binary' });
     this.load();
   }
@@ -130,12 +144,13 @@ export class Partition {
 
   private load(): void {
     for (const { key, value } of this.cams.getRange()) {
-      this.camNames[value] = key;
-      this.camNumbers.set(key, value);
+      const name = this.sealer.open(SEALED_CAMERA, key, value).toString('utf8');
+      this.camNames[key] = name;
+      this.camNumbers.set(name, key);
     }
-    for (const { key, value } of this.seqs.getRange()) this.lastSeqs.set(key, value);
+    for (const key of this.rec.getKeys()) this.blocks.add(key);
     const raw = this.snap.get('index');
-    const s = raw === undefined ? undefined : (packr.unpack(raw) as Snapshot);
+    const s = raw === undefined ? undefined : (packr.unpack(this.sealer.open(SEALED_SNAPSHOT, 0, raw)) as Snapshot);
     if (s !== undefined && s.v === INDEX_LAYOUT) {
       this.plateIndex.bitmaps.load(s.plate);
       this.altIndex.bitmaps.load(s.alt);
@@ -143,29 +158,40 @@ export class Partition {
       this.byCam.load(s.cams);
       this.growTs(s.wm);
       this.tsCol.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
+      for (const [cam, seq] of s.seqs) this.lastSeqs.set(cam, seq);
       this.indexedBelow = s.wm;
       this.snapshotAt = s.wm;
     }
-    for (const { key, value } of this.rec.getRange({ start: this.indexedBelow })) {
-      const row = packr.unpack(value) as unknown[];
-      const veh = row[13] as (string | null)[] | null | undefined;
-      const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
-      const plate = tryNormalizePlate((row[3] as string | null) ?? ocr?.[0] ?? '') ?? undefined;
-      const texts = [...((row[7] as [string, number][] | null) ?? []), ...(ocr?.[2] ?? [])].map((c) => c[0]);
-      if (ocr && ocr[0] !== row[3]) texts.unshift(ocr[0]);
-      this.setTs(key, row[0] as number);
-      this.index(key, {
-        plate,
-        alternates: alternatesOf(plate, texts),
-        camNo: row[1] as number,
-        st: (row[4] as string | null) ?? undefined,
-        make: veh?.[0] ?? undefined,
-        color: veh?.[2] ?? undefined,
-        body: veh?.[3] ?? undefined,
-      });
-      this.indexedBelow = key + 1;
+    for (const { key, value } of this.rec.getRange({ start: Math.max(0, this.blocks.blockOf(this.indexedBelow)) })) {
+      const block = this.sealer.open(SEALED_RECORDS, key, value);
+      for (let k = Math.max(0, this.indexedBelow - key); k < blockCount(block); k++) this.replay(key + k, blockRecord(block, k));
     }
     this.nextNum = this.indexedBelow;
+  }
+
+  /** Indexes a stored record again (no snapshot covered it). */
+  private replay(num: number, record: Buffer): void {
+    const row = packr.unpack(record) as unknown[];
+    const veh = row[13] as (string | null)[] | null | undefined;
+    const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
+    const plate = tryNormalizePlate((row[3] as string | null) ?? ocr?.[0] ?? '') ?? undefined;
+    const texts = [...((row[7] as [string, number][] | null) ?? []), ...(ocr?.[2] ?? [])].map((c) => c[0]);
+    if (ocr && ocr[0] !== row[3]) texts.unshift(ocr[0]);
+    const camNo = row[1] as number;
+    const cam = this.camNames[camNo]!;
+    const seq = row[2] as number;
+    if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
+    this.setTs(num, row[0] as number);
+    this.index(num, {
+      plate,
+      alternates: alternatesOf(plate, texts),
+      camNo,
+      st: (row[4] as string | null) ?? undefined,
+      make: veh?.[0] ?? undefined,
+      color: veh?.[2] ?? undefined,
+      body: veh?.[3] ?? undefined,
+    });
+    this.indexedBelow = num + 1;
   }
 
   private growTs(n: number): void {
@@ -198,30 +224,44 @@ export class Partition {
   }
 
   /**
-   * Writes a batch in one transaction (with the per-camera highest seq and any new camera
-   * names), waits until it is flushed to disk, then indexes it.
+   * Writes a batch of consecutive numbers in one transaction (record blocks, images, any new
+   * camera names), waits until it is flushed to disk, then indexes it. Everything is sealed
+   * before the transaction starts, so the write lock is held only for the puts.
    */
   async write(items: readonly PreparedWrite[]): Promise<void> {
     // Writes are issued in the order numbers were handed out, so this batch's transaction
     // commits the cameras its own items (and any earlier unsaved ones) refer to.
     const newCams = this.unsavedCams;
     this.unsavedCams = [];
-    const batchSeqs = new Map<string, number>();
-    for (const it of items) if ((batchSeqs.get(it.cam) ?? -1) < it.seq) batchSeqs.set(it.cam, it.seq);
+    const cams = newCams.map((cam) => {
+      const no = this.camNumbers.get(cam)!;
+      return { no, sealed: this.sealer.seal(SEALED_CAMERA, no, Buffer.from(cam, 'utf8')) };
+    });
+    const first = items[0]!.num;
+    const records: Buffer[] = new Array(items.length);
+    for (let k = 0; k < items.length; k++) {
+      if (items[k]!.num !== first + k) throw new ErrStorage(`detection ${items[k]!.num} is not consecutive in its batch`);
+      records[k] = items[k]!.record;
+    }
+    const blocks: { start: number; sealed: Buffer }[] = [];
+    packBlocks(first, records, (start, block) => {
+      blocks.push({ start, sealed: this.sealer.seal(SEALED_RECORDS, start, block) });
+      // Registered now, in number order; a read finds a block only below `indexedBelow`.
+      this.blocks.add(start);
+    });
     await this.commit(newCams, () => {
-      for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
-      for (const it of items) {
+      for (const c of cams) this.cams.putSync(c.no, c.sealed);
+      for (const b of blocks) {
         // Append mode keeps pages full; it refuses (returns false, though typed void) a
-        // number out of order, which must never pass silently.
-        const put = this.rec.putSync(it.num, it.record, { append: true }) as unknown;
-        if (put === false) throw new ErrStorage(`detection ${it.num} written out of order`);
-        if (it.images !== null) this.img.putSync(it.num, it.images, { append: true });
+        // key out of order, which must never pass silently.
+        const put = this.rec.putSync(b.start, b.sealed, { append: true }) as unknown;
+        if (put === false) throw new ErrStorage(`detection block ${b.start} written out of order`);
       }
-      for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.seqs.putSync(cam, seq);
+      for (const it of items) if (it.images !== null) this.img.putSync(it.num, this.sealer.seal(SEALED_IMAGES, it.num, it.images), { append: true });
     });
     await this.env.flushed;
-    for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
     for (const it of items) {
+      if ((this.lastSeqs.get(it.cam) ?? -1) < it.seq) this.lastSeqs.set(it.cam, it.seq);
       this.setTs(it.num, it.tsOff);
       this.index(it.num, it.facts);
       if (it.num >= this.indexedBelow) this.indexedBelow = it.num + 1;
@@ -269,12 +309,24 @@ export class Partition {
     return new RoaringBitmap32(out.subarray(0, n));
   }
 
+  /** The stored record `num` (a view valid until the next read), or undefined. */
   record(num: number): Buffer | undefined {
-    return num < this.indexedBelow ? this.rec.get(num) : undefined;
+    if (num >= this.indexedBelow) return undefined;
+    const start = this.blocks.blockOf(num);
+    if (start < 0) return undefined;
+    if (start !== this.openStart) {
+      const raw = this.rec.getBinaryFast(start);
+      if (raw === undefined) return undefined;
+      this.openBlock = this.sealer.open(SEALED_RECORDS, start, raw);
+      this.openStart = start;
+    }
+    const block = this.openBlock!;
+    return num - start < blockCount(block) ? blockRecord(block, num - start) : undefined;
   }
 
   images(num: number): Buffer | undefined {
-    return this.img.get(num);
+    const raw = this.img.get(num);
+    return raw === undefined ? undefined : this.sealer.open(SEALED_IMAGES, num, raw);
   }
 
   /** Saves the index so the next open replays only what came after (same encrypted env). */
@@ -284,13 +336,14 @@ export class Partition {
     const s: Snapshot = {
       v: INDEX_LAYOUT,
       wm,
+      seqs: [...this.lastSeqs],
       ts: new Uint8Array(this.tsCol.buffer, 0, wm * 4),
       plate: this.plateIndex.bitmaps.serialize(),
       alt: this.altIndex.bitmaps.serialize(),
       terms: this.terms.serialize(),
       cams: this.byCam.serialize(),
     };
-    await this.snap.put('index', packr.pack(s));
+    await this.snap.put('index', this.sealer.seal(SEALED_SNAPSHOT, 0, packr.pack(s)));
     await this.env.flushed;
     this.snapshotAt = wm;
   }
