@@ -17,30 +17,30 @@ const MAX_RECORDS = 255;
 /** Offsets are 16-bit; a read's text fields are bounded far below this (core/reads/read.ts). */
 const MAX_RECORD_BYTES = 60_000;
 
-/** Packs consecutive records (the first numbered `first`) into blocks; calls `emit` for each. */
-export function packBlocks(first: number, records: readonly Uint8Array[], emit: (start: number, block: Buffer) => void): void {
+/**
+ * Packs `n` consecutive records, laid end to end in `bytes` (record k ends at `ends[k]`) and
+ * numbered from `first`, into blocks; calls `emit` for each.
+ */
+export function packBlocks(first: number, bytes: Buffer, ends: Uint32Array, n: number, emit: (start: number, block: Buffer) => void): void {
   let i = 0;
-  while (i < records.length) {
-    let n = 0;
-    let bytes = 1;
-    while (i + n < records.length && n < MAX_RECORDS) {
-      const size = records[i + n]!.length + 2;
-      if (size > MAX_RECORD_BYTES) throw new ErrStorage(`a detection record of ${size} bytes is over the block limit`);
-      if (n > 0 && bytes + size > BLOCK_BYTES) break;
-      bytes += size;
-      n++;
+  while (i < n) {
+    const from = i === 0 ? 0 : ends[i - 1]!;
+    let count = 0;
+    let size = 1;
+    while (i + count < n && count < MAX_RECORDS) {
+      const len = ends[i + count]! - (i + count === 0 ? 0 : ends[i + count - 1]!);
+      if (len > MAX_RECORD_BYTES) throw new ErrStorage(`a detection record of ${len} bytes is over the block limit`);
+      if (count > 0 && size + len + 2 > BLOCK_BYTES) break;
+      size += len + 2;
+      count++;
     }
-    const block = Buffer.allocUnsafe(bytes);
-    block[0] = n;
-    let off = 1 + 2 * n;
-    for (let k = 0; k < n; k++) {
-      const r = records[i + k]!;
-      block.set(r, off);
-      off += r.length;
-      block.writeUInt16LE(off, 1 + 2 * k);
-    }
+    const head = 1 + 2 * count;
+    const block = Buffer.allocUnsafe(size);
+    block[0] = count;
+    bytes.copy(block, head, from, ends[i + count - 1]!);
+    for (let k = 0; k < count; k++) block.writeUInt16LE(head + ends[i + k]! - from, 1 + 2 * k);
     emit(first + i, block);
-    i += n;
+    i += count;
   }
 }
 

@@ -16,33 +16,12 @@ import { tryNormalizePlate } from '../plates/normalize.js';
 import { BitmapArray, BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
 import { BlockDirectory, blockCount, blockRecord, packBlocks } from './blocks.js';
 import { PlateIndex } from './plate-index.js';
-import { packr } from './record.js';
+import { packr, readFields, recordTexts, recordVehicle } from './record.js';
 import { Sealer } from './sealer.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
-
-/** What indexing needs of one detection. */
-export interface IndexFacts {
-  readonly plate: string | undefined;
-  readonly alternates: readonly string[];
-  readonly camNo: number;
-  readonly st: string | undefined;
-  readonly make: string | undefined;
-  readonly color: string | undefined;
-  readonly body: string | undefined;
-}
-
-/** A detection ready to be written: its number, packed record, images and index facts. */
-export interface PreparedWrite {
-  readonly num: number;
-  readonly tsOff: number;
-  readonly cam: string;
-  readonly seq: number;
-  readonly record: Buffer;
-  readonly images: Buffer | null;
-  readonly facts: IndexFacts;
-}
 
 export const term = {
   state: (s: string): string => `s${s.toUpperCase()}`,
@@ -171,26 +150,13 @@ export class Partition {
 
   /** Indexes a stored record again (no snapshot covered it). */
   private replay(num: number, record: Buffer): void {
-    const row = packr.unpack(record) as unknown[];
-    const veh = row[13] as (string | null)[] | null | undefined;
-    const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
-    const plate = tryNormalizePlate((row[3] as string | null) ?? ocr?.[0] ?? '') ?? undefined;
-    const texts = [...((row[7] as [string, number][] | null) ?? []), ...(ocr?.[2] ?? [])].map((c) => c[0]);
-    if (ocr && ocr[0] !== row[3]) texts.unshift(ocr[0]);
-    const camNo = row[1] as number;
-    const cam = this.camNames[camNo]!;
-    const seq = row[2] as number;
-    if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
-    this.setTs(num, row[0] as number);
-    this.index(num, {
-      plate,
-      alternates: alternatesOf(plate, texts),
-      camNo,
-      st: (row[4] as string | null) ?? undefined,
-      make: veh?.[0] ?? undefined,
-      color: veh?.[2] ?? undefined,
-      body: veh?.[3] ?? undefined,
-    });
+    const f = readFields(record);
+    const plate = tryNormalizePlate(f.plate ?? (f.rest[5] as [string] | null | undefined)?.[0] ?? '') ?? undefined;
+    const cam = this.camNames[f.camNo]!;
+    if ((this.lastSeqs.get(cam) ?? -1) < f.seq) this.lastSeqs.set(cam, f.seq);
+    this.setTs(num, f.tsOff);
+    const veh = recordVehicle(f);
+    this.index(num, plate, alternatesOf(plate, recordTexts(f)), f.camNo, f.st, veh?.[0] ?? undefined, veh?.[2] ?? undefined, veh?.[3] ?? undefined);
     this.indexedBelow = num + 1;
   }
 
@@ -228,7 +194,7 @@ export class Partition {
    * camera names), waits until it is flushed to disk, then indexes it. Everything is sealed
    * before the transaction starts, so the write lock is held only for the puts.
    */
-  async write(items: readonly PreparedWrite[]): Promise<void> {
+  async write(batch: WriteBatch): Promise<void> {
     // Writes are issued in the order numbers were handed out, so this batch's transaction
     // commits the cameras its own items (and any earlier unsaved ones) refer to.
     const newCams = this.unsavedCams;
@@ -237,14 +203,8 @@ export class Partition {
       const no = this.camNumbers.get(cam)!;
       return { no, sealed: this.sealer.seal(SEALED_CAMERA, no, Buffer.from(cam, 'utf8')) };
     });
-    const first = items[0]!.num;
-    const records: Buffer[] = new Array(items.length);
-    for (let k = 0; k < items.length; k++) {
-      if (items[k]!.num !== first + k) throw new ErrStorage(`detection ${items[k]!.num} is not consecutive in its batch`);
-      records[k] = items[k]!.record;
-    }
     const blocks: { start: number; sealed: Buffer }[] = [];
-    packBlocks(first, records, (start, block) => {
+    packBlocks(batch.first, batch.bytes, batch.ends, batch.n, (start, block) => {
       blocks.push({ start, sealed: this.sealer.seal(SEALED_RECORDS, start, block) });
       // Registered now, in number order; a read finds a block only below `indexedBelow`.
       this.blocks.add(start);
@@ -257,23 +217,24 @@ export class Partition {
         const put = this.rec.putSync(b.start, b.sealed, { append: true }) as unknown;
         if (put === false) throw new ErrStorage(`detection block ${b.start} written out of order`);
       }
-      for (const it of items) if (it.images !== null) this.img.putSync(it.num, this.sealer.seal(SEALED_IMAGES, it.num, it.images), { append: true });
+      for (let k = 0; k < batch.n; k++) {
+        const images = batch.images[k];
+        if (images) this.img.putSync(batch.first + k, this.sealer.seal(SEALED_IMAGES, batch.first + k, images), { append: true });
+      }
     });
     await this.env.flushed;
-    for (const it of items) {
-      if ((this.lastSeqs.get(it.cam) ?? -1) < it.seq) this.lastSeqs.set(it.cam, it.seq);
-      this.setTs(it.num, it.tsOff);
-      this.index(it.num, it.facts);
-      if (it.num >= this.indexedBelow) this.indexedBelow = it.num + 1;
+    const b = batch;
+    for (let k = 0; k < b.n; k++) {
+      const num = b.first + k;
+      if ((this.lastSeqs.get(b.cams[k]!) ?? -1) < b.seqs[k]!) this.lastSeqs.set(b.cams[k]!, b.seqs[k]!);
+      this.setTs(num, b.tsOff[k]!);
+      this.index(num, b.plates[k], b.alternates[k]!, b.camNos[k]!, b.st[k], b.make[k], b.color[k], b.body[k]);
     }
-  }
-
-  /** Moves buffered index additions into the bitmaps. */
-  flushIndex(): void {
-    this.plateIndex.bitmaps.flush();
-    this.altIndex.bitmaps.flush();
-    this.terms.bitmaps.flush();
-    this.byCam.flush();
+    if (b.first + b.n > this.indexedBelow) this.indexedBelow = b.first + b.n;
+    this.plateIndex.bitmaps.drain();
+    this.altIndex.bitmaps.drain();
+    this.terms.bitmaps.drain();
+    this.byCam.drain();
   }
 
   /** Runs `work` in a transaction; a failed one hands its camera names to the next write. */
@@ -286,14 +247,23 @@ export class Partition {
     }
   }
 
-  private index(num: number, f: IndexFacts): void {
-    if (f.plate !== undefined) this.plateIndex.add(num, f.plate);
-    for (let k = 0; k < f.alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, f.alternates[k]!);
-    this.byCam.add(f.camNo, num);
-    if (f.st) this.terms.add(term.state(f.st), num);
-    if (f.make) this.terms.add(term.make(f.make), num);
-    if (f.color) this.terms.add(term.color(f.color), num);
-    if (f.body) this.terms.add(term.body(f.body), num);
+  private index(
+    num: number,
+    plate: string | undefined,
+    alternates: readonly string[],
+    camNo: number,
+    st: string | undefined,
+    make: string | undefined,
+    color: string | undefined,
+    body: string | undefined,
+  ): void {
+    if (plate !== undefined) this.plateIndex.add(num, plate);
+    for (let k = 0; k < alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, alternates[k]!);
+    this.byCam.add(camNo, num);
+    if (st) this.terms.add(term.state(st), num);
+    if (make) this.terms.add(term.make(make), num);
+    if (color) this.terms.add(term.color(color), num);
+    if (body) this.terms.add(term.body(body), num);
   }
 
   /** Alternate-reading entries mapped back to detection numbers. */

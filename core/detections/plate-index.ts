@@ -57,7 +57,6 @@ export class PlateIndex {
 
   /** Entries the pattern may match (exact when `pattern.exactByIndex`), or null for none. */
   query(p: CompiledPattern): Bitmap | null {
-    this.bitmaps.flush();
     const parts: Bitmap[] = [];
     const segs = p.segments;
     if (!this.anchored(segs[0]!, START, p.minLength, parts)) return null;

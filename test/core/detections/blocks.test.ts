@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_BYTES, BlockDirectory, blockCount, blockRecord, packBlocks } from '../../../core/detections/blocks.js';
 
+/** Records laid end to end, as a write batch holds them. */
+function laid(records: readonly Buffer[]): { bytes: Buffer; ends: Uint32Array } {
+  const ends = new Uint32Array(records.length);
+  let at = 0;
+  records.forEach((r, k) => (ends[k] = at += r.length));
+  return { bytes: Buffer.concat(records), ends };
+}
+
 describe('record blocks', () => {
   it('packs consecutive records into bounded blocks and gives each one back', () => {
     const records = Array.from({ length: 300 }, (_, i) => Buffer.alloc(10 + (i % 37) * 3, i & 255));
     const blocks: [number, Buffer][] = [];
-    packBlocks(1000, records, (start, block) => blocks.push([start, block]));
+    const { bytes, ends } = laid(records);
+    packBlocks(1000, bytes, ends, records.length, (start, block) => blocks.push([start, block]));
     expect(blocks.length).toBeGreaterThan(1);
     let next = 1000;
     for (const [start, block] of blocks) {
@@ -20,7 +29,8 @@ describe('record blocks', () => {
   it('gives a record larger than a block a block of its own', () => {
     const big = Buffer.alloc(BLOCK_BYTES * 2, 7);
     const blocks: Buffer[] = [];
-    packBlocks(0, [Buffer.from('a'), big, Buffer.from('b')], (_start, block) => blocks.push(block));
+    const { bytes, ends } = laid([Buffer.from('a'), big, Buffer.from('b')]);
+    packBlocks(0, bytes, ends, 3, (_start, block) => blocks.push(block));
     expect(blocks.map(blockCount)).toEqual([1, 1, 1]);
     expect(blockRecord(blocks[1]!, 0)).toEqual(big);
   });
