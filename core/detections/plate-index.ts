@@ -119,13 +119,15 @@ export class PlateIndex {
     const keyBase = base + at * A2;
     let bm: Bitmap | undefined;
     if (first.length === 1 && second.length === 1) {
+      // A bitmap that exists is not empty (numbers are only ever added).
       bm = this.bitmaps.get(keyBase + first[0]! * ALPHABET_SIZE + second[0]!);
     } else {
       const keys: number[] = [];
       for (const a of first) for (const b of second) keys.push(keyBase + a * ALPHABET_SIZE + b);
       bm = this.bitmaps.union(keys);
+      if (bm.isEmpty) return false;
     }
-    if (bm === undefined || bm.size === 0) return false;
+    if (bm === undefined) return false;
     parts.push(bm);
     return true;
   }
@@ -141,7 +143,7 @@ export class PlateIndex {
       const [a, b, c] = [canon[i - 2]!, canon[i - 1]!, canon[i]!];
       if (a < 0 || b < 0 || c < 0) continue;
       const bm = this.bitmaps.get(TRI + a * A2 + b * ALPHABET_SIZE + c);
-      if (bm === undefined || bm.size === 0) return false;
+      if (bm === undefined) return false;
       parts.push(bm);
     }
     return true;

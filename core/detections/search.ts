@@ -130,8 +130,9 @@ class Plan {
       if (bm === undefined) return null;
       parts.push(bm);
     }
-    const out = parts.length === 1 ? hits : intersect(parts);
-    return out.size === 0 ? null : out;
+    if (parts.length === 1) return hits;
+    const out = intersect(parts);
+    return out.isEmpty ? null : out;
   }
 
   /** True when the partition lies wholly in the time range and no candidate needs confirming. */
