@@ -7,12 +7,13 @@
  * ≥ 200,000/s; ≤ 150 bytes a detection on disk; dropping a day ≤ 1 s, ingest stall ≤ 50 ms.
  */
 import { createWriteStream, readdirSync, rmSync, statSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AuditSink } from '../core/audit/sink.js';
 import { DetectionStore } from '../core/detections/store.js';
 import { loadProfile } from '../core/policy/profiles.js';
+import { printEnvironment } from './env.js';
 import { loadDetections, pgSearch, postgresAvailable, sharedTempDir, startPostgres } from './pg-baseline.js';
 import { DAY_MS, DAYS, detectionBatches, makeFleet, queryPatterns } from './search-data.js';
 
@@ -145,7 +146,8 @@ async function writeCsv(path: string, total: number, end: number): Promise<void>
 
 async function main(): Promise<void> {
   const total = arg('detections', 20_000_000);
-  process.stdout.write(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${round(totalmem() / 2 ** 30, 1)} GiB\n`);
+  // Load is printed first and last: other jobs on the machine depress every figure.
+  printEnvironment('search');
   const end = Math.floor(Date.now() / DAY_MS) * DAY_MS;
   const ranges: [number, number][] = [[end - DAY_MS, end], [end - DAYS * DAY_MS, end]];
   const patterns = queryPatterns(5, SEED + 2);
@@ -193,6 +195,7 @@ async function main(): Promise<void> {
     }
   }
   rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(`load at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const result = {
     bench: 'search',
     detections: total,

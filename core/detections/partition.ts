@@ -1,9 +1,10 @@
 /**
- * One time partition of detections: its own LMDB environment encrypted with its own key
- * (DESIGN.md), holding records, image bytes, the camera dictionary, the highest seq stored
- * per camera (written in the same transaction as the reads, for dedup after a restart), and
- * a snapshot of the in-memory search index. Records are the truth; the snapshot only saves
- * re-indexing at open, and records past its watermark are replayed.
+ * One time partition of detections: its own LMDB environment whose every value is sealed
+ * under the partition's own random key (DESIGN.md; `sealer.ts` says why the partition seals
+ * rather than LMDB), holding record blocks (`blocks.ts`), image bytes, the camera dictionary
+ * and a snapshot of the in-memory search index. Records are the truth: the highest seq per
+ * camera (dedup after a restart) is read back from them, and the snapshot only saves
+ * re-indexing at open; records past its watermark are replayed.
  *
  * Writes go through `env.transaction`, which lmdb-js batches with every other write queued
  * meanwhile (group commit); a write resolves only once `env.flushed` says the commit is on
@@ -13,33 +14,14 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
 import { BitmapArray, BitmapMap, RoaringBitmap32, type Bitmap } from './bitmaps.js';
+import { BlockDirectory, blockCount, blockRecord, packBlocks } from './blocks.js';
 import { PlateIndex } from './plate-index.js';
-import { packr } from './record.js';
+import { packr, readFields, recordTexts, recordVehicle } from './record.js';
+import { Sealer } from './sealer.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Alternate readings (OCR candidates) indexed per detection, entry = num × 4 + k. */
 export const MAX_ALTERNATES = 4;
-
-/** What indexing needs of one detection. */
-export interface IndexFacts {
-  readonly plate: string | undefined;
-  readonly alternates: readonly string[];
-  readonly camNo: number;
-  readonly st: string | undefined;
-  readonly make: string | undefined;
-  readonly color: string | undefined;
-  readonly body: string | undefined;
-}
-
-/** A detection ready to be written: its number, packed record, images and index facts. */
-export interface PreparedWrite {
-  readonly num: number;
-  readonly tsOff: number;
-  readonly cam: string;
-  readonly seq: number;
-  readonly record: Buffer;
-  readonly images: Buffer | null;
-  readonly facts: IndexFacts;
-}
 
 export const term = {
   state: (s: string): string => `s${s.toUpperCase()}`,
@@ -48,8 +30,19 @@ export const term = {
   body: (s: string): string => `b${s.toLowerCase()}`,
 };
 
+/** Layout of the index keys; a snapshot of another layout is ignored and the records replayed. */
+const INDEX_LAYOUT = 2;
+
+/** What each sealed value is, bound into its seal with its key (`sealer.ts`). */
+const SEALED_RECORDS = 1;
+const SEALED_IMAGES = 2;
+const SEALED_CAMERA = 3;
+const SEALED_SNAPSHOT = 4;
+
 interface Snapshot {
+  v?: number;
   wm: number;
+  seqs: [string, number][];
   ts: Uint8Array;
   plate: [number, Uint8Array][];
   alt: [number, Uint8Array][];
@@ -77,11 +70,15 @@ export class Partition {
   readonly width: number;
   readonly path: string;
   private readonly env: RootDatabase;
+  private readonly sealer: Sealer;
   private readonly rec: Database<Buffer, number>;
   private readonly img: Database<Buffer, number>;
-  private readonly cams: Database<number, string>;
-  private readonly seqs: Database<number, string>;
+  private readonly cams: Database<Buffer, number>;
   private readonly snap: Database<Buffer, string>;
+  private readonly blocks = new BlockDirectory();
+  /** The block last opened by a read (a page of results usually sits in a few blocks). */
+  private openStart = -1;
+  private openBlock: Buffer | undefined;
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
   readonly terms = new BitmapMap();
@@ -106,11 +103,11 @@ export class Partition {
     this.startHour = startHour;
     this.start = startHour * 3_600_000;
     this.width = widthHours * 3_600_000;
-    this.env = open({ path, encryptionKey: key, compression: false, maxDbs: 8, pageSize: 4096 });
+    this.sealer = new Sealer(key);
+    this.env = open({ path, compression: false, maxDbs: 8, pageSize: 4096 });
     this.rec = this.env.openDB<Buffer, number>({ name: 'rec', keyEncoding: 'uint32', encoding: 'binary' });
     this.img = this.env.openDB<Buffer, number>({ name: 'img', keyEncoding: 'uint32', encoding: 'binary' });
-    this.cams = this.env.openDB<number, string>({ name: 'cams', encoding: 'msgpack' });
-    this.seqs = this.env.openDB<number, string>({ name: 'seqs', encoding: 'msgpack' });
+    this.cams = this.env.openDB<Buffer, number>({ name: 'cams', keyEncoding: 'uint32', encoding: 'binary' });
     this.snap = this.env.openDB<Buffer, string>({ name: 'snap', encoding: 'binary' });
     this.load();
   }
@@ -126,42 +123,41 @@ export class Partition {
 
   private load(): void {
     for (const { key, value } of this.cams.getRange()) {
-      this.camNames[value] = key;
-      this.camNumbers.set(key, value);
+      const name = this.sealer.open(SEALED_CAMERA, key, value).toString('utf8');
+      this.camNames[key] = name;
+      this.camNumbers.set(name, key);
     }
-    for (const { key, value } of this.seqs.getRange()) this.lastSeqs.set(key, value);
+    for (const key of this.rec.getKeys()) this.blocks.add(key);
     const raw = this.snap.get('index');
-    if (raw !== undefined) {
-      const s = packr.unpack(raw) as Snapshot;
+    const s = raw === undefined ? undefined : (packr.unpack(this.sealer.open(SEALED_SNAPSHOT, 0, raw)) as Snapshot);
+    if (s !== undefined && s.v === INDEX_LAYOUT) {
       this.plateIndex.bitmaps.load(s.plate);
       this.altIndex.bitmaps.load(s.alt);
       this.terms.load(s.terms);
       this.byCam.load(s.cams);
       this.growTs(s.wm);
       this.tsCol.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
+      for (const [cam, seq] of s.seqs) this.lastSeqs.set(cam, seq);
       this.indexedBelow = s.wm;
       this.snapshotAt = s.wm;
     }
-    for (const { key, value } of this.rec.getRange({ start: this.indexedBelow })) {
-      const row = packr.unpack(value) as unknown[];
-      const veh = row[13] as (string | null)[] | null | undefined;
-      const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
-      const plate = tryNormalizePlate((row[3] as string | null) ?? ocr?.[0] ?? '') ?? undefined;
-      const texts = [...((row[7] as [string, number][] | null) ?? []), ...(ocr?.[2] ?? [])].map((c) => c[0]);
-      if (ocr && ocr[0] !== row[3]) texts.unshift(ocr[0]);
-      this.setTs(key, row[0] as number);
-      this.index(key, {
-        plate,
-        alternates: alternatesOf(plate, texts),
-        camNo: row[1] as number,
-        st: (row[4] as string | null) ?? undefined,
-        make: veh?.[0] ?? undefined,
-        color: veh?.[2] ?? undefined,
-        body: veh?.[3] ?? undefined,
-      });
-      this.indexedBelow = key + 1;
+    for (const { key, value } of this.rec.getRange({ start: Math.max(0, this.blocks.blockOf(this.indexedBelow)) })) {
+      const block = this.sealer.open(SEALED_RECORDS, key, value);
+      for (let k = Math.max(0, this.indexedBelow - key); k < blockCount(block); k++) this.replay(key + k, blockRecord(block, k));
     }
     this.nextNum = this.indexedBelow;
+  }
+
+  /** Indexes a stored record again (no snapshot covered it). */
+  private replay(num: number, record: Buffer): void {
+    const f = readFields(record);
+    const plate = tryNormalizePlate(f.plate ?? (f.rest[5] as [string] | null | undefined)?.[0] ?? '') ?? undefined;
+    const cam = this.camNames[f.camNo]!;
+    if ((this.lastSeqs.get(cam) ?? -1) < f.seq) this.lastSeqs.set(cam, f.seq);
+    this.setTs(num, f.tsOff);
+    const veh = recordVehicle(f);
+    this.index(num, plate, alternatesOf(plate, recordTexts(f)), f.camNo, f.st, veh?.[0] ?? undefined, veh?.[2] ?? undefined, veh?.[3] ?? undefined);
+    this.indexedBelow = num + 1;
   }
 
   private growTs(n: number): void {
@@ -194,42 +190,51 @@ export class Partition {
   }
 
   /**
-   * Writes a batch in one transaction (with the per-camera highest seq and any new camera
-   * names), waits until it is flushed to disk, then indexes it.
+   * Writes a batch of consecutive numbers in one transaction (record blocks, images, any new
+   * camera names), waits until it is flushed to disk, then indexes it. Everything is sealed
+   * before the transaction starts, so the write lock is held only for the puts.
    */
-  async write(items: readonly PreparedWrite[]): Promise<void> {
+  async write(batch: WriteBatch): Promise<void> {
     // Writes are issued in the order numbers were handed out, so this batch's transaction
     // commits the cameras its own items (and any earlier unsaved ones) refer to.
     const newCams = this.unsavedCams;
     this.unsavedCams = [];
-    const batchSeqs = new Map<string, number>();
-    for (const it of items) if ((batchSeqs.get(it.cam) ?? -1) < it.seq) batchSeqs.set(it.cam, it.seq);
+    const cams = newCams.map((cam) => {
+      const no = this.camNumbers.get(cam)!;
+      return { no, sealed: this.sealer.seal(SEALED_CAMERA, no, Buffer.from(cam, 'utf8')) };
+    });
+    const blocks: { start: number; sealed: Buffer }[] = [];
+    packBlocks(batch.first, batch.bytes, batch.ends, batch.n, (start, block) => {
+      blocks.push({ start, sealed: this.sealer.seal(SEALED_RECORDS, start, block) });
+      // Registered now, in number order; a read finds a block only below `indexedBelow`.
+      this.blocks.add(start);
+    });
     await this.commit(newCams, () => {
-      for (const cam of newCams) this.cams.putSync(cam, this.camNumbers.get(cam)!);
-      for (const it of items) {
+      for (const c of cams) this.cams.putSync(c.no, c.sealed);
+      for (const b of blocks) {
         // Append mode keeps pages full; it refuses (returns false, though typed void) a
-        // number out of order, which must never pass silently.
-        const put = this.rec.putSync(it.num, it.record, { append: true }) as unknown;
-        if (put === false) throw new ErrStorage(`detection ${it.num} written out of order`);
-        if (it.images !== null) this.img.putSync(it.num, it.images, { append: true });
+        // key out of order, which must never pass silently.
+        const put = this.rec.putSync(b.start, b.sealed, { append: true }) as unknown;
+        if (put === false) throw new ErrStorage(`detection block ${b.start} written out of order`);
       }
-      for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.seqs.putSync(cam, seq);
+      for (let k = 0; k < batch.n; k++) {
+        const images = batch.images[k];
+        if (images) this.img.putSync(batch.first + k, this.sealer.seal(SEALED_IMAGES, batch.first + k, images), { append: true });
+      }
     });
     await this.env.flushed;
-    for (const [cam, seq] of batchSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
-    for (const it of items) {
-      this.setTs(it.num, it.tsOff);
-      this.index(it.num, it.facts);
-      if (it.num >= this.indexedBelow) this.indexedBelow = it.num + 1;
+    const b = batch;
+    for (let k = 0; k < b.n; k++) {
+      const num = b.first + k;
+      if ((this.lastSeqs.get(b.cams[k]!) ?? -1) < b.seqs[k]!) this.lastSeqs.set(b.cams[k]!, b.seqs[k]!);
+      this.setTs(num, b.tsOff[k]!);
+      this.index(num, b.plates[k], b.alternates[k]!, b.camNos[k]!, b.st[k], b.make[k], b.color[k], b.body[k]);
     }
-  }
-
-  /** Moves buffered index additions into the bitmaps. */
-  flushIndex(): void {
-    this.plateIndex.bitmaps.flush();
-    this.altIndex.bitmaps.flush();
-    this.terms.bitmaps.flush();
-    this.byCam.flush();
+    if (b.first + b.n > this.indexedBelow) this.indexedBelow = b.first + b.n;
+    this.plateIndex.bitmaps.drain();
+    this.altIndex.bitmaps.drain();
+    this.terms.bitmaps.drain();
+    this.byCam.drain();
   }
 
   /** Runs `work` in a transaction; a failed one hands its camera names to the next write. */
@@ -242,14 +247,23 @@ export class Partition {
     }
   }
 
-  private index(num: number, f: IndexFacts): void {
-    if (f.plate !== undefined) this.plateIndex.add(num, f.plate);
-    for (let k = 0; k < f.alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, f.alternates[k]!);
-    this.byCam.add(f.camNo, num);
-    if (f.st) this.terms.add(term.state(f.st), num);
-    if (f.make) this.terms.add(term.make(f.make), num);
-    if (f.color) this.terms.add(term.color(f.color), num);
-    if (f.body) this.terms.add(term.body(f.body), num);
+  private index(
+    num: number,
+    plate: string | undefined,
+    alternates: readonly string[],
+    camNo: number,
+    st: string | undefined,
+    make: string | undefined,
+    color: string | undefined,
+    body: string | undefined,
+  ): void {
+    if (plate !== undefined) this.plateIndex.add(num, plate);
+    for (let k = 0; k < alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, alternates[k]!);
+    this.byCam.add(camNo, num);
+    if (st) this.terms.add(term.state(st), num);
+    if (make) this.terms.add(term.make(make), num);
+    if (color) this.terms.add(term.color(color), num);
+    if (body) this.terms.add(term.body(body), num);
   }
 
   /** Alternate-reading entries mapped back to detection numbers. */
@@ -265,12 +279,24 @@ export class Partition {
     return new RoaringBitmap32(out.subarray(0, n));
   }
 
+  /** The stored record `num` (a view valid until the next read), or undefined. */
   record(num: number): Buffer | undefined {
-    return num < this.indexedBelow ? this.rec.get(num) : undefined;
+    if (num >= this.indexedBelow) return undefined;
+    const start = this.blocks.blockOf(num);
+    if (start < 0) return undefined;
+    if (start !== this.openStart) {
+      const raw = this.rec.getBinaryFast(start);
+      if (raw === undefined) return undefined;
+      this.openBlock = this.sealer.open(SEALED_RECORDS, start, raw);
+      this.openStart = start;
+    }
+    const block = this.openBlock!;
+    return num - start < blockCount(block) ? blockRecord(block, num - start) : undefined;
   }
 
   images(num: number): Buffer | undefined {
-    return this.img.get(num);
+    const raw = this.img.get(num);
+    return raw === undefined ? undefined : this.sealer.open(SEALED_IMAGES, num, raw);
   }
 
   /** Saves the index so the next open replays only what came after (same encrypted env). */
@@ -278,14 +304,16 @@ export class Partition {
     if (this.snapshotAt === this.indexedBelow) return;
     const wm = this.indexedBelow;
     const s: Snapshot = {
+      v: INDEX_LAYOUT,
       wm,
+      seqs: [...this.lastSeqs],
       ts: new Uint8Array(this.tsCol.buffer, 0, wm * 4),
       plate: this.plateIndex.bitmaps.serialize(),
       alt: this.altIndex.bitmaps.serialize(),
       terms: this.terms.serialize(),
       cams: this.byCam.serialize(),
     };
-    await this.snap.put('index', packr.pack(s));
+    await this.snap.put('index', this.sealer.seal(SEALED_SNAPSHOT, 0, packr.pack(s)));
     await this.env.flushed;
     this.snapshotAt = wm;
   }

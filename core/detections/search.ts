@@ -15,7 +15,7 @@ import type { Bitmap } from './bitmaps.js';
 import { intersect } from './bitmaps.js';
 import { Partition, term } from './partition.js';
 import { compilePattern, matches, type CompiledPattern } from './pattern.js';
-import { decodeRecord, formatId, packr, recordFacts, type Detection } from './record.js';
+import { decodeRecord, formatId, readFields, recordTexts, type Detection } from './record.js';
 
 export const MAX_PAGE = 1000;
 export const DEFAULT_PAGE = 100;
@@ -119,7 +119,6 @@ class Plan {
       }
     }
     if (hits === null) return null;
-    p.flushIndex();
     const parts: Bitmap[] = [hits];
     if (this.q.cams) {
       const keys = this.q.cams.flatMap((c) => p.camNumbers.get(c) ?? []);
@@ -131,8 +130,14 @@ class Plan {
       if (bm === undefined) return null;
       parts.push(bm);
     }
-    const out = parts.length === 1 ? hits : intersect(parts);
-    return out.size === 0 ? null : out;
+    if (parts.length === 1) return hits;
+    const out = intersect(parts);
+    return out.isEmpty ? null : out;
+  }
+
+  /** True when the partition lies wholly in the time range and no candidate needs confirming. */
+  decidedByIndex(p: Partition, from: number, to: number): boolean {
+    return !this.confirmRecord && p.start >= from && p.end <= to;
   }
 
   private termKeys(): string[] {
@@ -148,23 +153,18 @@ class Plan {
   /** Checks what the bitmaps could not decide, from the stored record. */
   confirm(buf: Uint8Array): boolean {
     const q = this.q;
+    const f = readFields(buf);
     if (!this.pattern.exactByIndex) {
-      const row = packr.unpack(buf) as unknown[];
-      const texts = [row[3] as string | null];
-      if (q.candidates) {
-        for (const c of (row[7] as [string, number][] | null | undefined) ?? []) texts.push(c[0]);
-        const ocr = row[14] as [string, number, [string, number][] | null] | null | undefined;
-        if (ocr) texts.push(ocr[0], ...(ocr[2] ?? []).map((c) => c[0]));
-      }
-      if (!texts.some((t) => t !== null && matches(this.pattern, t))) return false;
+      const plateMatches = f.plate !== undefined && matches(this.pattern, f.plate);
+      if (!plateMatches && !(q.candidates && recordTexts(f).some((t) => t !== undefined && matches(this.pattern, t)))) return false;
     }
-    if (q.minConf === undefined && q.near === undefined && q.box === undefined) return true;
-    const f = recordFacts(buf);
-    if (q.minConf !== undefined && (f.conf === undefined || f.conf < q.minConf)) return false;
+    if (q.minConf !== undefined && (f.conf === undefined || f.conf / 1000 < q.minConf)) return false;
     if (q.near || q.box) {
       if (f.lat === undefined || f.lon === undefined) return false;
-      if (q.near && distanceM(q.near.lat, q.near.lon, f.lat, f.lon) > q.near.radiusM) return false;
-      if (q.box && (f.lat < q.box.minLat || f.lat > q.box.maxLat || f.lon < q.box.minLon || f.lon > q.box.maxLon)) return false;
+      const lat = f.lat / 1e6;
+      const lon = f.lon / 1e6;
+      if (q.near && distanceM(q.near.lat, q.near.lon, lat, lon) > q.near.radiusM) return false;
+      if (q.box && (lat < q.box.minLat || lat > q.box.maxLat || lon < q.box.minLon || lon > q.box.maxLon)) return false;
     }
     return true;
   }
@@ -201,11 +201,20 @@ export function runSearch(partitions: readonly Partition[], q: SearchQuery): Sea
   for (const p of ordered) {
     const cand = plan.candidates(p);
     if (cand === null) continue;
+    const skipped = cursor !== undefined && p.startHour > cursor.h;
+    const atCursor = cursor !== undefined && p.startHour === cursor.h;
+    const paged = !skipped && (items.length < q.limit || atCursor);
+    // Beyond the page, a partition the bitmaps decide alone is counted without reading a
+    // single number out of them.
+    if (!paged && plan.decidedByIndex(p, from, to)) {
+      total += cand.size;
+      if (!skipped) remaining += cand.size;
+      continue;
+    }
     const keys = matchKeys(plan, p, cand.toUint32Array(), from, to);
     total += keys.length;
-    if (cursor && p.startHour > cursor.h) continue;
-    const atCursor = cursor !== undefined && p.startHour === cursor.h;
-    if (items.length >= q.limit && !atCursor) {
+    if (skipped) continue;
+    if (!paged) {
       remaining += keys.length;
       continue;
     }

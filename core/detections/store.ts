@@ -27,9 +27,10 @@ import { tryNormalizePlate } from '../plates/normalize.js';
 import { audited, checkHoldRole, checkInquiry } from './access.js';
 import { EvidenceStore, type HoldInfo } from './evidence.js';
 import { KeyStore, resolveMasterKey } from './keystore.js';
-import { alternatesOf, Partition, type PreparedWrite } from './partition.js';
-import { decodeRecord, encodeImages, encodeRecord, formatId, parseId, withImages, type Detection, type DetectionInput } from './record.js';
+import { alternatesOf, Partition } from './partition.js';
+import { decodeRecord, encodeImages, formatId, parseId, withImages, type Detection, type DetectionInput } from './record.js';
 import { MAX_PAGE, parseQuery, runSearch, type SearchPage, type SearchQueryInput } from './search.js';
+import { WriteBatch } from './write-batch.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -72,8 +73,7 @@ export interface HoldRequest {
 
 interface Group {
   readonly part: Partition;
-  readonly items: PreparedWrite[];
-  readonly slots: number[];
+  readonly batch: WriteBatch;
 }
 
 const partKey = (startHour: number): string => `part:${startHour}`;
@@ -192,7 +192,7 @@ export class DetectionStore {
         results[i] = { status: 'expired' };
       } else {
         this.acceptedSeqs.set(cam, read.seq);
-        this.prepare(input, i, now, groups);
+        this.prepare(input, i, now, inputs.length, groups);
       }
     }
     const write = this.writeGroups([...groups.values()], results);
@@ -203,16 +203,17 @@ export class DetectionStore {
     return results;
   }
 
-  private prepare(input: DetectionInput, slot: number, now: number, groups: Map<number, Group>): void {
+  private prepare(input: DetectionInput, slot: number, now: number, capacity: number, groups: Map<number, Group>): void {
     const { read, cam, ocr } = input;
     const startHour = Math.floor(read.ts / HOUR_MS / this.widthHours) * this.widthHours;
     let g = groups.get(startHour);
     if (g === undefined) {
-      g = { part: this.partitionFor(startHour), items: [], slots: [] };
+      const part = this.partitionFor(startHour);
+      // Numbers are handed out as the batch fills, so a batch holds consecutive ones.
+      g = { part, batch: new WriteBatch(part.nextNum, capacity) };
       groups.set(startHour, g);
     }
     const p = g.part;
-    const no = p.camNo(cam);
     const plate = tryNormalizePlate(read.plate ?? ocr?.plate ?? '') ?? undefined;
     let texts: (string | undefined)[] = NO_TEXTS;
     if (ocr !== undefined || read.cands !== undefined) {
@@ -221,17 +222,8 @@ export class DetectionStore {
       for (const c of read.cands ?? []) texts.push(c[0]);
       for (const c of ocr?.cands ?? []) texts.push(c[0]);
     }
-    const v = read.veh;
-    g.items.push({
-      num: p.nextNum++,
-      tsOff: read.ts - p.start,
-      cam,
-      seq: read.seq,
-      record: encodeRecord(input, plate, p.start, no, input.received ?? now),
-      images: encodeImages(read),
-      facts: { plate, alternates: alternatesOf(plate, texts), camNo: no, st: read.st, make: v?.make, color: v?.color, body: v?.body },
-    });
-    g.slots.push(slot);
+    p.nextNum++;
+    g.batch.add(input, slot, p.start, p.camNo(cam), plate, alternatesOf(plate, texts), input.received ?? now, encodeImages(read));
   }
 
   /**
@@ -243,17 +235,17 @@ export class DetectionStore {
   }
 
   private async writeGroup(g: Group, results: AppendResult[]): Promise<void> {
+    const b = g.batch;
     try {
-      await g.part.write(g.items);
+      await g.part.write(b);
     } catch (e) {
       // Nothing of this group is durable: let the cameras resend it.
-      for (const it of g.items) this.acceptedSeqs.set(it.cam, this.lastSeq(it.cam));
+      for (let k = 0; k < b.n; k++) this.acceptedSeqs.set(b.cams[k]!, this.lastSeq(b.cams[k]!));
       throw isPlateSafeError(e) ? e : new ErrStorage(`detection write failed: ${(e as Error).message}`);
     }
-    for (let j = 0; j < g.items.length; j++) {
-      const it = g.items[j]!;
-      results[g.slots[j]!] = { status: 'stored', id: formatId(g.part.startHour, it.num) };
-      if (this.lastSeq(it.cam) < it.seq) this.lastSeqs.set(it.cam, it.seq);
+    for (let k = 0; k < b.n; k++) {
+      results[b.slots[k]!] = { status: 'stored', id: formatId(g.part.startHour, b.first + k) };
+      if (this.lastSeq(b.cams[k]!) < b.seqs[k]!) this.lastSeqs.set(b.cams[k]!, b.seqs[k]!);
     }
   }
 

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, matches } from '../../../core/detections/pattern.js';
-
-const codeOf = (f: () => unknown): string | undefined => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
+import { codeOf } from './support.js';
 
 describe('partial-plate patterns', () => {
   it('match ?, * and classes', () => {

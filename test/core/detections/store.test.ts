@@ -177,6 +177,27 @@ describe('detection store: search', () => {
       );
     }
   });
+  it('counts whole partitions from their bitmaps and pages across partitions, as a scan does', async () => {
+    const { s } = fresh();
+    const alphabet = 'AB12O0';
+    const stored = fc.sample(fc.string({ unit: fc.constantFrom(...alphabet), minLength: 3, maxLength: 7 }), { numRuns: 600, seed: 3 });
+    // Four days, so a range covers whole partitions and cuts others.
+    const ts = stored.map((_, i) => NOW - i * 577_000);
+    await s.appendBatch(stored.map((p, i) => det('c', i, p, ts[i]!)));
+    const ranges: [number | undefined, number | undefined][] = [[undefined, undefined], [NOW - 2.5 * DAY, NOW - 0.3 * DAY], [NOW - 3 * DAY, undefined]];
+    for (const pattern of ['A?1*', '*0B', '?B?2', 'B*1', '[AB]2*O']) {
+      const compiled = compilePattern(pattern);
+      for (const [from, to] of ranges) {
+        const want = stored
+          .map((p, i) => ({ p, t: ts[i]! }))
+          .filter((x) => matches(compiled, x.p) && (from === undefined || x.t >= from) && (to === undefined || x.t < to))
+          .sort((a, b) => b.t - a.t);
+        const page = await search(s, { pattern, limit: 7, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+        expect(page.total, `${pattern} ${from} ${to}`).toBe(want.length);
+        expect(page.items.map((d) => d.ts)).toEqual(want.slice(0, 7).map((x) => x.t));
+      }
+    }
+  });
 });
 
 describe('detection store: access (POLICY R2)', () => {

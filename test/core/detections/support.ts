@@ -66,3 +66,13 @@ export function openStore(dir: string, over: { clock?: () => number; profile?: R
 export function det(cam: string, seq: number, plate: string, ts: number, extra: Partial<DetectionInput['read']> = {}): DetectionInput {
   return { cam, read: { seq, ts, plate, ...extra } };
 }
+
+/** The stable code a call throws, or undefined when it does not throw. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
