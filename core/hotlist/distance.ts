@@ -21,6 +21,9 @@ export class PlateDistance {
   private entry: Uint8Array = new Uint8Array(0);
   private entryOff = 0;
   private read: Uint8Array = new Uint8Array(0);
+  /** The last distance was position-wise (no indels): its differing positions are `mask`. */
+  private positional = false;
+  private mask = 0;
 
   /**
    * Distance from `entry[off..off+eLen)` to `read[0..rLen)` (ASCII), or Infinity once every
@@ -32,6 +35,10 @@ export class PlateDistance {
   compute(entry: Uint8Array, off: number, eLen: number, read: Uint8Array, rLen: number, limit: number): number {
     const band = Math.floor((limit + EPS) / MIN_STRUCTURAL_COST);
     if (Math.abs(eLen - rLen) > band) return Infinity;
+    // Plates of one length can only be aligned with indels in pairs: below the price of two,
+    // the distance is the sum of the position-wise substitutions (most index candidates).
+    this.positional = eLen === rLen && band < 2;
+    if (this.positional) return this.substitutions(entry, off, read, rLen, limit);
     this.entry = entry;
     this.entryOff = off;
     this.eLen = eLen;
@@ -71,12 +78,28 @@ export class PlateDistance {
     return dist > limit + EPS ? Infinity : dist;
   }
 
+  /** Position-wise substitution costs, stopping once over `limit`; the differing positions go to `mask`. */
+  private substitutions(entry: Uint8Array, off: number, read: Uint8Array, len: number, limit: number): number {
+    let sum = 0;
+    let mask = 0;
+    for (let i = 0; i < len; i++) {
+      const c = substitutionCost(entry[off + i]!, read[i]!);
+      if (c === 0) continue;
+      sum += c;
+      if (sum > limit + EPS) return Infinity;
+      mask |= 1 << i;
+    }
+    this.mask = mask;
+    return sum;
+  }
+
   /**
    * Read positions that differ in the last computed alignment, bit i for position i:
    * substituted or extra read characters, and for a dropped character the read position
    * after the gap.
    */
   diffMask(): number {
+    if (this.positional) return this.mask;
     let mask = 0;
     const d = this.d;
     let i = this.eLen;
