@@ -26,7 +26,7 @@ const BUFFERS = [
 ] as const;
 
 /** Layout of the stored buffers; an index stored in another layout is compiled again. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface Meta {
   readonly format: number;

@@ -176,7 +176,7 @@ describe('hot-list persistence and replacement', () => {
     await again.close();
     env = open({ path: join(dir, 'hotlists'), maxDbs: 8 });
     db = env.openDB({ name: 'compiled', encoding: 'binary' });
-    expect(JSON.parse(db.getBinary(['a', 1, 'meta'])!.toString('utf8'))).toMatchObject({ format: 2 }); // stored again
+    expect(JSON.parse(db.getBinary(['a', 1, 'meta'])!.toString('utf8'))).toMatchObject({ format: 3 }); // stored again
     await env.close();
   });
 
