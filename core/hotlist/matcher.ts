@@ -12,11 +12,12 @@
  * only then is anything verified. The processor overlaps the cache misses of a phase
  * instead of paying for them one after another. Nothing is allocated until a hit is found.
  */
+import { canonicalCode } from '../plates/confusion.js';
 import { jurisdictionId } from '../plates/jurisdictions.js';
 import { MAX_PLATE_LENGTH, tryNormalizePlate } from '../plates/normalize.js';
 import { PlateDistance } from './distance.js';
 import { HitBuffer, KIND_EXACT, KIND_FUZZY, KIND_PARTIAL, type Match } from './hits.js';
-import { canonicalInto, deletionHashes, gramTag, hashGram, hashReadShape, MAX_DEPTH, POSTING_ID_MASK, variantCount } from './keys.js';
+import { deletionHashes, gramTag, hashGram, hashReadShape, MAX_DEPTH, POSTING_ID_MASK, variantCount } from './keys.js';
 import { GRAMS_ANCHORED, GRAMS_FLOATING, type IndexSnapshot } from './list-index.js';
 import { listView, type ListView } from './list-view.js';
 import { PatternMatcher } from './pattern.js';
@@ -44,6 +45,7 @@ export class Matcher {
   private readonly hits = new HitBuffer();
   private readonly readBytes = new Uint8Array(MAX_PLATE_LENGTH);
   private readonly readCanon = new Uint8Array(MAX_PLATE_LENGTH);
+  private canonLength = 0;
   private readonly hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, MAX_DEPTH));
   private readonly depthEnd = new Uint32Array(MAX_DEPTH + 1);
   /** planProbes: entry depths to probe per list and read depth, and the lists the candidate skips. */
@@ -101,15 +103,40 @@ export class Matcher {
     if (plate === null) return;
     const len = plate.length;
     for (let i = 0; i < len; i++) this.readBytes[i] = plate.charCodeAt(i);
-    canonicalInto(this.readBytes, 0, len, this.readCanon);
-    deletionHashes(this.readCanon, len, this.planProbes(conf, len), this.hashes, this.depthEnd, false);
-    this.partialKeys(len);
-    this.prefetchSlots();
-    this.gathered = 0;
-    for (let l = 0; l < this.views.length; l++) this.gather(l, len);
-    this.prefetchGathered();
+    // OCR candidates of a read mostly differ by confusions only: one canonical form, so the
+    // same keys, lists and gathered entries as the candidate before; only verification differs.
+    const sameKeys = this.canonicalize(len) && this.sameLists(conf);
+    if (!sameKeys) {
+      deletionHashes(this.readCanon, len, this.planProbes(conf, len), this.hashes, this.depthEnd, false);
+      this.partialKeys(len);
+      this.prefetchSlots();
+      this.gathered = 0;
+      for (let l = 0; l < this.views.length; l++) this.gather(l, len);
+      this.prefetchGathered();
+    }
     this.texts[this.nTexts] = plate;
     this.verify(len, conf, this.nTexts++);
+  }
+
+  /** Folds the read into readCanon; true when it equals the previous candidate's of this read. */
+  private canonicalize(len: number): boolean {
+    let same = this.nTexts > 0 && len === this.canonLength;
+    for (let i = 0; i < len; i++) {
+      const c = canonicalCode(this.readBytes[i]!);
+      if (this.readCanon[i] !== c) same = false;
+      this.readCanon[i] = c;
+    }
+    this.canonLength = len;
+    return same;
+  }
+
+  /** Whether a candidate of confidence `conf` is matched against the same lists as the last one. */
+  private sameLists(conf: number): boolean {
+    for (let l = 0; l < this.views.length; l++) {
+      const v = this.views[l]!;
+      if ((!v.live || conf < v.minConfidence ? 1 : 0) !== this.skipped[l]) return false;
+    }
+    return true;
   }
 
   /**
