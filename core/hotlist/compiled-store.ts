@@ -22,14 +22,18 @@ const BUFFERS = [
   'patternOffsets',
   'patternBytes',
   'shapes',
+  'grams',
 ] as const;
 
+/** Layout of the stored buffers; an index stored in another layout is compiled again. */
+const FORMAT = 3;
+
 interface Meta {
+  readonly format: number;
   readonly count: number;
   readonly partials: number;
   readonly depth: number;
   readonly shapeCount: number;
-  readonly gramKinds: number;
 }
 
 export class CompiledStore {
@@ -42,11 +46,11 @@ export class CompiledStore {
   /** Stores a generation's compiled index in one transaction (meta last: its presence says complete). */
   async save(list: string, data: ListIndexData): Promise<void> {
     const meta: Meta = {
+      format: FORMAT,
       count: data.count,
       partials: data.partials,
       depth: data.depth,
       shapeCount: data.shapeCount,
-      gramKinds: data.gramKinds,
     };
     await this.db.transaction(() => {
       for (const name of BUFFERS) this.db.putSync([list, data.gen, name], unshared(data[name]));
@@ -61,7 +65,7 @@ export class CompiledStore {
     const metaBytes = this.db.getBinary([list, gen, 'meta']);
     if (!metaBytes) return undefined;
     const meta = JSON.parse(metaBytes.toString('utf8')) as Meta;
-    if (meta.depth !== depth) return undefined;
+    if (meta.format !== FORMAT || meta.depth !== depth) return undefined;
     const buffers: Partial<Record<(typeof BUFFERS)[number] | 'fuzzy' | 'partial', SharedArrayBuffer>> = {};
     for (const name of [...BUFFERS, 'fuzzy', 'partial'] as const) {
       const bytes = this.db.getBinary([list, gen, name]);
@@ -71,7 +75,8 @@ export class CompiledStore {
       buffers[name] = sab;
     }
     const b = buffers as Record<(typeof BUFFERS)[number] | 'fuzzy' | 'partial', SharedArrayBuffer>;
-    return { ...meta, settings, gen, ...b, fuzzy: { slots: b.fuzzy }, partial: { slots: b.partial } };
+    const { count, partials, shapeCount } = meta;
+    return { count, partials, depth, shapeCount, settings, gen, ...b, fuzzy: { slots: b.fuzzy }, partial: { slots: b.partial } };
   }
 
   async remove(list: string, gen: number): Promise<void> {

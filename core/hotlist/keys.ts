@@ -32,6 +32,17 @@ for (let len = 0; len <= MAX_PLATE_LENGTH; len++) {
   MASKS.push(byDepth.map((a) => Uint16Array.from(a)));
 }
 
+/** The deleted positions of each mask of MASKS[len][d], ascending, `d` per mask. */
+const MASK_POSITIONS: Uint8Array[][] = MASKS.map((byDepth) =>
+  byDepth.map((masks, d) => {
+    const out = new Uint8Array(masks.length * d);
+    masks.forEach((m, k) => {
+      for (let i = 0, n = 0; n < d; i++) if ((m >>> i) & 1) out[k * d + n++] = i;
+    });
+    return out;
+  }),
+);
+
 function popcount(m: number): number {
   let n = 0;
   for (let x = m; x !== 0; x &= x - 1) n++;
@@ -56,15 +67,28 @@ function fmix(h: number): number {
   return h >>> 0 || 1; // 0 marks an empty slot
 }
 
-/** Hash of the canonical bytes `canon[0..len)` without the positions set in `mask`. */
-export function hashMasked(canon: Uint8Array, len: number, mask: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < len; i++) {
-    if ((mask >>> i) & 1) continue;
-    h = Math.imul(h ^ canon[i]!, 0x01000193);
-  }
-  return fmix(h);
+/**
+ * Deletion variants are hashed by simple tabulation: the XOR of a random word per (position
+ * in the variant, character), and one per variant length. A character keeps its word until a
+ * deletion before it shifts it left, so with prefix XORs of the plate under each shift a
+ * variant's hash is a few XORs, whatever its length: the 29 variants of a 7-character read
+ * at depth 2 cost little more than reading the plate. The table is fixed (seeded): stored
+ * indexes depend on it.
+ */
+const CODES = 128;
+const TABLE = new Uint32Array(MAX_PLATE_LENGTH * CODES + MAX_PLATE_LENGTH + 1);
+for (let i = 0, x = 0x9e3779b9; i < TABLE.length; i++) {
+  // splitmix32
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  TABLE[i] = (z ^ (z >>> 16)) >>> 0;
 }
+const LENGTH_WORDS = MAX_PLATE_LENGTH * CODES;
+const W = MAX_PLATE_LENGTH + 1;
+/** prefix[t * W + p]: XOR of the words of characters 0..p-1, each shifted left by t positions. */
+const prefix = new Uint32Array((MAX_DEPTH + 1) * W);
 
 /**
  * Hash of three canonical characters read at `start` (partial-pattern trigram key), tagged
@@ -116,13 +140,30 @@ export function deletionHashes(
   depthEnd: Uint32Array,
   distinct: boolean,
 ): number {
+  for (let t = 0; t <= depth; t++) {
+    let x = 0;
+    prefix[t * W] = 0;
+    for (let p = 0; p < len; p++) {
+      if (p >= t) x ^= TABLE[(p - t) * CODES + (canon[p]! & (CODES - 1))]!;
+      prefix[t * W + p + 1] = x;
+    }
+  }
   let n = 0;
-  const masks = MASKS[len]!;
   for (let d = 0; d <= MAX_DEPTH; d++) {
     if (d <= depth) {
-      const ms = masks[d]!;
-      for (let i = 0; i < ms.length; i++) {
-        const h = hashMasked(canon, len, ms[i]!);
+      const positions = MASK_POSITIONS[len]![d]!;
+      const count = MASKS[len]![d]!.length;
+      const lengthWord = TABLE[LENGTH_WORDS + len - d]!;
+      for (let k = 0; k < count; k++) {
+        // Characters between the t-th and (t+1)-th deletion sit t positions left.
+        let h = lengthWord;
+        let from = 0;
+        for (let t = 0; t < d; t++) {
+          const at = positions[k * d + t]!;
+          h ^= prefix[t * W + at]! ^ prefix[t * W + from]!;
+          from = at + 1;
+        }
+        h = (h ^ prefix[d * W + len]! ^ prefix[d * W + from]!) >>> 0 || 1; // 0 marks an empty slot
         if (!distinct || !seenBefore(out, n, h)) out[n++] = h;
       }
     }

@@ -8,17 +8,19 @@
 import { MAX_PLATE_LENGTH } from '../plates/normalize.js';
 import { canonicalInto, deletionHashes, depthFor, gramTag, hashGram, hashShape, MAX_DEPTH, posting, variantCount } from './keys.js';
 import type { ListSettings } from './list.js';
-import { fullShape, isPattern, parsePattern, patternKey, shapeCanon } from './pattern.js';
+import { fullShape, isPattern, parsePattern, patternKey, shapeCanon, type CompiledPattern, type PatternKey } from './pattern.js';
 import { PostingTable, type PostingTableData } from './table.js';
 
 export const FLAG_COVERT = 1;
 export const FLAG_INFORMATIONAL = 2;
-/** A trigram at a fixed offset of a fixed-length pattern. */
-export const GRAM_FIXED = 1;
-/** A trigram at a fixed offset, `*` after it. */
-export const GRAM_ANCHORED = 2;
-/** A trigram after a `*`: anywhere in the plate. */
-export const GRAM_FLOATING = 4;
+/**
+ * Rows of `grams`, the trigram keys in use as offset bit masks: rows 1–MAX_PLATE_LENGTH a
+ * trigram at a fixed offset of a pattern of that length, GRAMS_ANCHORED one at a fixed
+ * offset with `*` after it, GRAMS_FLOATING (any bit) one after a `*`, anywhere.
+ */
+export const GRAMS_ANCHORED = MAX_PLATE_LENGTH + 1;
+export const GRAMS_FLOATING = MAX_PLATE_LENGTH + 2;
+const GRAM_ROWS = MAX_PLATE_LENGTH + 3;
 
 /** Structured-cloneable: posting it to a worker shares the buffers, it copies nothing big. */
 export interface ListIndexData {
@@ -49,8 +51,8 @@ export interface ListIndexData {
   /** Shape keys in use, one word each: length << 16 | mask of known positions. */
   readonly shapes: SharedArrayBuffer;
   readonly shapeCount: number;
-  /** Trigram keys in use: GRAM_FIXED, GRAM_ANCHORED, GRAM_FLOATING bits. */
-  readonly gramKinds: number;
+  /** Trigram keys in use: a Uint16Array of offset masks by row (GRAMS_ANCHORED…). */
+  readonly grams: SharedArrayBuffer;
 }
 
 /** Every live list at one moment, numbered; what the store hands to matchers and workers. */
@@ -145,27 +147,22 @@ export class ListIndexBuilder {
 
   private buildPartials(): Pick<
     ListIndexData,
-    'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes' | 'shapeCount' | 'gramKinds'
+    'partial' | 'partialEntry' | 'patternOffsets' | 'patternBytes' | 'shapes' | 'shapeCount' | 'grams'
   > {
     const p = this.patterns.length;
     const table = PostingTable.allocate(p);
     const shapes = new Set<number>();
-    let gramKinds = 0;
+    const grams = new Uint16Array(GRAM_ROWS);
     const text = new TextEncoder().encode(this.patterns.join(''));
     const offsets = new Uint32Array(p + 1);
     for (let k = 0; k < p; k++) {
       offsets[k + 1] = offsets[k]! + this.patterns[k]!.length;
       const pattern = parsePattern(this.patterns[k]!);
-      const fallback = patternKey(pattern); // also refuses patterns too broad to index
-      const full = fullShape(pattern);
-      // Every known character in the key leaves almost no false candidates, at one probe
-      // per shape: while shapes are few, fixed-length patterns get their full shape.
-      const key =
-        full?.type === 'shape' && (shapes.has(shapeCode(full.len, full.mask)) || shapes.size < MAX_FULL_SHAPES)
-          ? full
-          : fallback;
+      const key = indexKey(pattern, shapes);
       if (key.type === 'gram') {
-        gramKinds |= key.offset < 0 ? GRAM_FLOATING : key.len < 0 ? GRAM_ANCHORED : GRAM_FIXED;
+        const row = key.offset < 0 ? GRAMS_FLOATING : key.len < 0 ? GRAMS_ANCHORED : key.len;
+        // A trigram past the last start of the longest plate never meets a read: no probe bit.
+        if (key.offset + 3 <= MAX_PLATE_LENGTH) grams[row]! |= 1 << Math.max(0, key.offset);
         table.insert(hashGram(key.canon, 0, gramTag(key.len, key.offset)), k);
       } else {
         shapes.add(shapeCode(key.len, key.mask));
@@ -179,7 +176,7 @@ export class ListIndexBuilder {
       patternBytes: share(text),
       shapes: share(Uint32Array.from(shapes)),
       shapeCount: shapes.size,
-      gramKinds,
+      grams: share(grams),
     };
   }
 
@@ -202,8 +199,22 @@ function resize(a: Uint8Array, cap: number): Uint8Array {
   return b;
 }
 
-/** Distinct full shapes a list indexes before falling back to trigram keys (probes per read). */
+/** Distinct full shapes a list indexes before falling back to three known positions (probes per read). */
 const MAX_FULL_SHAPES = 48;
+
+/**
+ * The key a pattern is posted under. A read probes each trigram key once per offset in use,
+ * however many patterns share it, but each shape once per shape: so a pattern with three
+ * consecutive known characters takes its trigram (a few false candidates, each a cheap
+ * positional check, instead of dozens of probes per read), and one without takes its full
+ * shape (every known character: almost no false candidates) while shapes are few.
+ */
+function indexKey(pattern: CompiledPattern, shapes: Set<number>): PatternKey {
+  const key = patternKey(pattern); // also refuses patterns too broad to index
+  if (key.type === 'gram') return key;
+  const full = fullShape(pattern);
+  return full?.type === 'shape' && (shapes.has(shapeCode(full.len, full.mask)) || shapes.size < MAX_FULL_SHAPES) ? full : key;
+}
 
 function shapeCode(len: number, mask: number): number {
   return (len << 16) | mask;

@@ -4,35 +4,26 @@
  * trigram and shape keys (partial patterns); every candidate entry is verified with the true
  * weighted distance, so a hit is never a hash artefact and every entry within the list's
  * distance is found. A matcher owns its scratch buffers: one per thread, never shared.
+ *
+ * A read costs little computation but many loads from tables far larger than the caches,
+ * so each candidate is matched in phases whose loads do not depend on each other: every
+ * key of every list is computed, then every first table slot is loaded, then the slots are
+ * walked and the entries met gathered, then every gathered entry's bytes are loaded, and
+ * only then is anything verified. The processor overlaps the cache misses of a phase
+ * instead of paying for them one after another. Nothing is allocated until a hit is found.
  */
-import { jurisdictionById, jurisdictionId } from '../plates/jurisdictions.js';
+import { canonicalCode } from '../plates/confusion.js';
+import { jurisdictionId } from '../plates/jurisdictions.js';
 import { MAX_PLATE_LENGTH, tryNormalizePlate } from '../plates/normalize.js';
 import { PlateDistance } from './distance.js';
-import {
-  canonicalInto,
-  deletionHashes,
-  feasiblePairs,
-  gramTag,
-  hashGram,
-  hashReadShape,
-  MAX_DEPTH,
-  POSTING_ID_MASK,
-  variantCount,
-} from './keys.js';
-import {
-  FLAG_COVERT,
-  FLAG_INFORMATIONAL,
-  GRAM_ANCHORED,
-  GRAM_FIXED,
-  GRAM_FLOATING,
-  type IndexSnapshot,
-  type ListIndexData,
-} from './list-index.js';
-import { parsePattern, PatternMatcher, type CompiledPattern } from './pattern.js';
+import { HitBuffer, KIND_EXACT, KIND_FUZZY, KIND_PARTIAL, type Match } from './hits.js';
+import { deletionHashes, gramTag, hashGram, hashReadShape, MAX_DEPTH, POSTING_ID_MASK, variantCount } from './keys.js';
+import { GRAMS_ANCHORED, GRAMS_FLOATING, type IndexSnapshot } from './list-index.js';
+import { listView, type ListView } from './list-view.js';
+import { PatternMatcher } from './pattern.js';
 import { home } from './table.js';
 
-export type MatchKind = 'exact' | 'fuzzy' | 'partial';
-export type StateAgreement = 'same' | 'other' | 'unknown';
+export type { Match, MatchKind, StateAgreement } from './hits.js';
 
 export interface MatchRead {
   readonly plate?: string | undefined;
@@ -41,79 +32,54 @@ export interface MatchRead {
   readonly cands?: ReadonlyArray<readonly [string, number]> | undefined;
 }
 
-export interface Match {
-  /** `list:generation:number`, for HotlistStore.entry. */
-  entryId: string;
-  list: string;
-  entryPlate: string;
-  entryState: string | null;
-  kind: MatchKind;
-  /** 0–1: text closeness × candidate confidence × state agreement. */
-  score: number;
-  distance: number;
-  /** Read positions that differ from the entry. */
-  diff: number[];
-  /** The read text (primary plate or OCR candidate) that matched. */
-  candidate: string;
-  state: StateAgreement;
-  priority: number;
-  informational: boolean;
-  covert: boolean;
-}
-
-/** A read of another state is still reported, but weaker (POLICY R5: the person verifies state). */
-const STATE_FACTOR: Record<StateAgreement, number> = { same: 1, unknown: 0.9, other: 0.5 };
 /** A partial entry names fewer characters than a plate: its best hit ranks below an exact one. */
 const PARTIAL_FACTOR = 0.8;
-
-interface ListView {
-  readonly data: ListIndexData;
-  readonly live: boolean;
-  readonly plates: Uint8Array;
-  readonly lens: Uint8Array;
-  readonly states: Uint8Array;
-  readonly priorities: Uint8Array;
-  readonly expires: Uint32Array;
-  readonly flags: Uint8Array;
-  /** Posting tables as [key, value] slot pairs. */
-  readonly fuzzySlots: Uint32Array;
-  readonly partSlots: Uint32Array;
-  /** Entries of each plate length: read variants that can reach no entry length are not probed. */
-  readonly lengths: Uint32Array;
-  readonly partialEntry: Uint32Array;
-  readonly patterns: readonly CompiledPattern[];
-  readonly shapes: Uint32Array;
-  /** feasiblePairs of the list's distance. */
-  readonly feasible: number;
-}
+/** Gathered entries compared when dropping repeats: enough for any real read, bounded for a freak one. */
+const DEDUPE_WINDOW = 256;
 
 export class Matcher {
   readonly generation: number;
   private readonly views: ListView[];
   private readonly distance = new PlateDistance();
   private readonly patterns = new PatternMatcher();
+  private readonly hits = new HitBuffer();
   private readonly readBytes = new Uint8Array(MAX_PLATE_LENGTH);
   private readonly readCanon = new Uint8Array(MAX_PLATE_LENGTH);
+  private canonLength = 0;
   private readonly hashes = new Uint32Array(variantCount(MAX_PLATE_LENGTH, MAX_DEPTH));
   private readonly depthEnd = new Uint32Array(MAX_DEPTH + 1);
-  /** Entries already verified for the current candidate and list (a few, so a scan beats a bitmap). */
-  private readonly verified = new Uint32Array(256);
-  private nVerified = 0;
-  /** planProbes: entry depths to probe per list and read depth. */
+  /** planProbes: entry depths to probe per list and read depth, and the lists the candidate skips. */
   private readonly plan: Uint8Array;
+  private readonly skipped: Uint8Array;
+  /** The candidate's partial-table keys, list after list; partEnd[l] ends list l's. */
+  private readonly partKeys: Uint32Array;
+  private readonly partEnd: Uint32Array;
+  /** First slot of each probe, found while prefetching: fuzzy by list and variant, partial by key. */
+  private readonly homes: Uint32Array;
+  private readonly partHomes: Uint32Array;
+  /** Entries gathered for verification: list, entry number (pattern ordinal), plate length (0: a pattern). */
+  private gatheredList = new Uint16Array(64);
+  private gatheredRef = new Uint32Array(64);
+  private gatheredLen = new Uint8Array(64);
+  private gathered = 0;
   /** Keeps the prefetch loads observable so they are not optimised away. */
   touched = 0;
   // per-read state, set by match()
-  private results: Match[] = [];
   private readState = 0;
   private nowSec = 0;
-  private text = '';
-  private conf = 1;
+  /** The texts of the read matched so far (primary plate, then OCR candidates); hits name theirs. */
+  private readonly texts: string[] = [];
+  private nTexts = 0;
 
   constructor(snapshot: IndexSnapshot) {
     this.generation = snapshot.generation;
-    this.views = snapshot.lists.map(view);
+    this.views = snapshot.lists.map(listView);
     this.plan = new Uint8Array(this.views.length * (MAX_DEPTH + 1));
+    this.skipped = new Uint8Array(this.views.length);
+    this.partKeys = new Uint32Array(this.views.reduce((n, v) => n + v.maxPartialKeys, 0));
+    this.partEnd = new Uint32Array(this.views.length);
+    this.homes = new Uint32Array(this.views.length * this.hashes.length);
+    this.partHomes = new Uint32Array(this.partKeys.length);
   }
 
   /** A matcher over a snapshot received from another thread: the buffers are shared, not copied. */
@@ -123,14 +89,13 @@ export class Matcher {
 
   /** Matches of every candidate of the read, best first, one per entry (its best score). */
   match(read: MatchRead, now: number = Date.now()): Match[] {
-    this.results = [];
+    this.hits.clear();
+    this.nTexts = 0;
     this.readState = read.st ? jurisdictionId(read.st.toUpperCase()) : 0;
     this.nowSec = Math.floor(now / 1000);
     if (read.plate !== undefined) this.candidate(read.plate, read.conf ?? 1);
     if (read.cands) for (let i = 0; i < read.cands.length; i++) this.candidate(read.cands[i]![0], read.cands[i]![1]);
-    const out = this.results;
-    if (out.length > 1) out.sort(byScore);
-    return out;
+    return this.hits.size === 0 ? [] : this.hits.matches(this.views, this.texts);
   }
 
   private candidate(raw: string, conf: number): void {
@@ -138,18 +103,40 @@ export class Matcher {
     if (plate === null) return;
     const len = plate.length;
     for (let i = 0; i < len; i++) this.readBytes[i] = plate.charCodeAt(i);
-    canonicalInto(this.readBytes, 0, len, this.readCanon);
-    deletionHashes(this.readCanon, len, this.planProbes(conf, len), this.hashes, this.depthEnd, false);
-    this.text = plate;
-    this.conf = conf;
-    this.prefetch();
+    // OCR candidates of a read mostly differ by confusions only: one canonical form, so the
+    // same keys, lists and gathered entries as the candidate before; only verification differs.
+    const sameKeys = this.canonicalize(len) && this.sameLists(conf);
+    if (!sameKeys) {
+      deletionHashes(this.readCanon, len, this.planProbes(conf, len), this.hashes, this.depthEnd, false);
+      this.partialKeys(len);
+      this.prefetchSlots();
+      this.gathered = 0;
+      for (let l = 0; l < this.views.length; l++) this.gather(l, len);
+      this.prefetchGathered();
+    }
+    this.texts[this.nTexts] = plate;
+    this.verify(len, conf, this.nTexts++);
+  }
+
+  /** Folds the read into readCanon; true when it equals the previous candidate's of this read. */
+  private canonicalize(len: number): boolean {
+    let same = this.nTexts > 0 && len === this.canonLength;
+    for (let i = 0; i < len; i++) {
+      const c = canonicalCode(this.readBytes[i]!);
+      if (this.readCanon[i] !== c) same = false;
+      this.readCanon[i] = c;
+    }
+    this.canonLength = len;
+    return same;
+  }
+
+  /** Whether a candidate of confidence `conf` is matched against the same lists as the last one. */
+  private sameLists(conf: number): boolean {
     for (let l = 0; l < this.views.length; l++) {
       const v = this.views[l]!;
-      if (!v.live || conf < v.data.settings.minConfidence) continue;
-      this.nVerified = 0;
-      this.fuzzy(v, l, len);
-      if (v.patterns.length > 0) this.partial(v, len);
+      if ((!v.live || conf < v.minConfidence ? 1 : 0) !== this.skipped[l]) return false;
     }
+    return true;
   }
 
   /**
@@ -161,9 +148,10 @@ export class Matcher {
     let deepest = 0;
     for (let l = 0; l < this.views.length; l++) {
       const v = this.views[l]!;
-      const skip = !v.live || conf < v.data.settings.minConfidence;
+      const skip = !v.live || conf < v.minConfidence;
+      this.skipped[l] = skip ? 1 : 0;
       for (let i = 0; i <= MAX_DEPTH; i++) {
-        const pairs = skip || i > v.data.depth ? 0 : reachable(v, (v.feasible >>> (i * 4)) & 15, len - i);
+        const pairs = skip || i > v.depth ? 0 : reachable(v, (v.feasible >>> (i * 4)) & 15, len - i);
         this.plan[l * (MAX_DEPTH + 1) + i] = pairs;
         if (pairs !== 0 && i > deepest) deepest = i;
       }
@@ -171,128 +159,172 @@ export class Matcher {
     return deepest;
   }
 
-  /**
-   * Loads the first slot of every probe the candidate will make before walking any: the
-   * loads do not depend on each other, so the processor overlaps their cache misses instead
-   * of paying for them one after another.
-   */
-  private prefetch(): void {
-    let touched = 0;
+  /** The trigram keys at the offsets each list uses, and the shapes a read of this length can carry. */
+  private partialKeys(len: number): void {
+    const c = this.readCanon;
+    const keys = this.partKeys;
+    let n = 0;
     for (let l = 0; l < this.views.length; l++) {
-      const slots = this.views[l]!.fuzzySlots;
-      const cap = slots.length / 2;
-      for (let i = 0, h = 0; i <= MAX_DEPTH; i++) {
-        const end = this.depthEnd[i]!;
-        if (this.plan[l * (MAX_DEPTH + 1) + i] === 0) h = end;
-        for (; h < end; h++) touched |= slots[2 * home(this.hashes[h]!, cap)]!;
+      const v = this.views[l]!;
+      if (v.patterns.length > 0 && this.skipped[l] === 0) {
+        const fixed = v.grams[len]!;
+        const anchored = v.grams[GRAMS_ANCHORED]!;
+        const floating = v.grams[GRAMS_FLOATING]! !== 0;
+        for (let start = 0; start + 3 <= len; start++) {
+          if ((fixed >>> start) & 1) keys[n++] = hashGram(c, start, gramTag(len, start));
+          if ((anchored >>> start) & 1) keys[n++] = hashGram(c, start, gramTag(-1, start));
+          if (floating) keys[n++] = hashGram(c, start, gramTag(-1, -1));
+        }
+        const shapes = v.shapesByLength[len]!;
+        for (let s = 0; s < shapes.length; s++) keys[n++] = hashReadShape(c, shapes[s]! >>> 16, shapes[s]! & 0xffff);
+      }
+      this.partEnd[l] = n;
+    }
+  }
+
+  /**
+   * Loads the first slot of every probe the candidate will make, fuzzy and partial, before
+   * walking any. (Slot indices stay below 2^30, so `s << 1` is the word of slot s.)
+   */
+  private prefetchSlots(): void {
+    const hashes = this.hashes;
+    const depthEnd = this.depthEnd;
+    const plan = this.plan;
+    const homes = this.homes;
+    const keys = this.partKeys;
+    const partHomes = this.partHomes;
+    let touched = 0;
+    for (let l = 0, k = 0; l < this.views.length; l++) {
+      const v = this.views[l]!;
+      const slots = v.fuzzySlots;
+      const cap = slots.length >>> 1;
+      const base = l * hashes.length;
+      for (let i = 0, h = 0; i <= v.depth; i++) {
+        const end = depthEnd[i]!;
+        if (plan[l * (MAX_DEPTH + 1) + i] === 0) h = end;
+        for (; h < end; h++) {
+          const s = home(hashes[h]!, cap);
+          homes[base + h] = s;
+          touched |= slots[s << 1]!;
+        }
+      }
+      const part = v.partSlots;
+      const partCap = part.length >>> 1;
+      for (const end = this.partEnd[l]!; k < end; k++) {
+        const s = home(keys[k]!, partCap);
+        partHomes[k] = s;
+        touched |= part[s << 1]!;
       }
     }
     this.touched = touched;
   }
 
-  private fuzzy(v: ListView, l: number, len: number): void {
-    for (let i = 0, h = 0; i <= v.data.depth; i++) {
+  /** Walks the list's probes from their first slots and gathers the entries posted under them, each once. */
+  private gather(l: number, len: number): void {
+    const v = this.views[l]!;
+    const first = this.gathered;
+    const hashes = this.hashes;
+    const homes = this.homes;
+    const base = l * hashes.length;
+    const slots = v.fuzzySlots;
+    const cap = slots.length >>> 1;
+    for (let i = 0, h = 0; i <= v.depth; i++) {
       const pairs = this.plan[l * (MAX_DEPTH + 1) + i]!;
       const end = this.depthEnd[i]!;
       if (pairs === 0) h = end;
-      for (; h < end; h++) this.probe(v, this.hashes[h]!, pairs, len);
+      for (; h < end; h++) {
+        const hash = hashes[h]!;
+        for (let s = homes[base + h]!; slots[s << 1] !== 0; s = s + 1 === cap ? 0 : s + 1) {
+          if (slots[s << 1] !== hash) continue;
+          const p = slots[(s << 1) + 1]!;
+          const j = p >>> 30;
+          // The entry's length follows from the depths that met: core (len - i) plus j deleted.
+          if ((pairs >>> j) & 1) this.add(l, p & POSTING_ID_MASK, len - i + j, first);
+        }
+      }
+    }
+    const keys = this.partKeys;
+    const part = v.partSlots;
+    const partCap = part.length >>> 1;
+    for (let k = l === 0 ? 0 : this.partEnd[l - 1]!; k < this.partEnd[l]!; k++) {
+      const hash = keys[k]!;
+      for (let s = this.partHomes[k]!; part[s << 1] !== 0; s = s + 1 === partCap ? 0 : s + 1) {
+        if (part[s << 1] === hash) this.add(l, part[(s << 1) + 1]!, 0, first);
+      }
     }
   }
 
-  /** Verifies the entries posted under one read variant whose depth pairs with the read's. */
-  private probe(v: ListView, hash: number, pairs: number, len: number): void {
-    const slots = v.fuzzySlots;
-    const cap = slots.length / 2;
-    for (let s = home(hash, cap); slots[2 * s] !== 0; s = s + 1 === cap ? 0 : s + 1) {
-      if (slots[2 * s] !== hash) continue;
-      const p = slots[2 * s + 1]!;
-      if (((pairs >>> (p >>> 30)) & 1) === 0) continue;
-      const id = p & POSTING_ID_MASK;
-      if (this.alreadyVerified(id)) continue;
-      const eLen = v.lens[id]!;
-      if (Math.abs(eLen - len) > v.data.depth) continue;
-      const limit = v.data.settings.maxDistance;
-      const d = this.distance.compute(v.plates, id * MAX_PLATE_LENGTH, eLen, this.readBytes, len, limit);
-      if (d === Infinity || this.expired(v, id)) continue;
-      this.record(v, id, plateText(v.plates, id * MAX_PLATE_LENGTH, eLen), d === 0 ? 'exact' : 'fuzzy', d, this.distance.diff(), 1 / (1 + d));
+  /** Gathers an entry of list `l` (gathered from `first` on) unless it is already there. */
+  private add(l: number, ref: number, len: number, first: number): void {
+    const n = this.gathered;
+    for (let g = Math.max(first, n - DEDUPE_WINDOW); g < n; g++) {
+      if (this.gatheredRef[g] === ref && this.gatheredLen[g] === len) return;
+    }
+    if (n === this.gatheredRef.length) this.grow();
+    this.gatheredList[n] = l;
+    this.gatheredRef[n] = ref;
+    this.gatheredLen[n] = len;
+    this.gathered = n + 1;
+  }
+
+  private grow(): void {
+    const cap = this.gatheredRef.length * 2;
+    const list = new Uint16Array(cap);
+    const ref = new Uint32Array(cap);
+    const len = new Uint8Array(cap);
+    list.set(this.gatheredList);
+    ref.set(this.gatheredRef);
+    len.set(this.gatheredLen);
+    this.gatheredList = list;
+    this.gatheredRef = ref;
+    this.gatheredLen = len;
+  }
+
+  /** Loads the bytes of every gathered plate and pattern before verifying any. */
+  private prefetchGathered(): void {
+    let touched = 0;
+    for (let g = 0; g < this.gathered; g++) {
+      const v = this.views[this.gatheredList[g]!]!;
+      const ref = this.gatheredRef[g]!;
+      const len = this.gatheredLen[g]!;
+      touched |= len === 0 ? v.patterns[ref]!.kinds[0]! : v.plates[ref * MAX_PLATE_LENGTH + len - 1]!;
+    }
+    this.touched |= touched;
+  }
+
+  private verify(len: number, conf: number, text: number): void {
+    for (let g = 0; g < this.gathered; g++) {
+      const l = this.gatheredList[g]!;
+      const v = this.views[l]!;
+      const ref = this.gatheredRef[g]!;
+      const eLen = this.gatheredLen[g]!;
+      if (eLen === 0) this.verifyPattern(v, l, ref, len, conf, text);
+      else this.verifyPlate(v, l, ref, eLen, len, conf, text);
     }
   }
 
-  private partial(v: ListView, len: number): void {
-    const c = this.readCanon;
-    const kinds = v.data.gramKinds;
-    for (let start = 0; start + 3 <= len; start++) {
-      if (kinds & GRAM_FIXED) this.partialKey(v, len, hashGram(c, start, gramTag(len, start)));
-      if (kinds & GRAM_ANCHORED) this.partialKey(v, len, hashGram(c, start, gramTag(-1, start)));
-      if (kinds & GRAM_FLOATING) this.partialKey(v, len, hashGram(c, start, gramTag(-1, -1)));
-    }
-    const shapes = v.shapes;
-    for (let s = 0; s < v.data.shapeCount; s++) {
-      const shapeLen = shapes[s]! >>> 16;
-      const mask = shapes[s]! & 0xffff;
-      // Length 0: a prefix pattern, for any read long enough to show every known position.
-      if (shapeLen === len || (shapeLen === 0 && mask < 1 << len)) this.partialKey(v, len, hashReadShape(c, shapeLen, mask));
-    }
+  private verifyPlate(v: ListView, l: number, id: number, eLen: number, len: number, conf: number, text: number): void {
+    const plates = v.plates;
+    const off = id * MAX_PLATE_LENGTH;
+    // A hash collision can pair variants of other lengths: the plate must end where its posting says.
+    if (plates[off + eLen - 1] === 0 || (eLen < MAX_PLATE_LENGTH && plates[off + eLen] !== 0)) return;
+    const d = this.distance.compute(plates, off, eLen, this.readBytes, len, v.maxDistance);
+    if (d === Infinity || this.expired(v, id)) return;
+    const closeness = (1 / (1 + d)) * (0.75 + 0.25 * conf);
+    this.hits.add(l, id, id, d === 0 ? KIND_EXACT : KIND_FUZZY, text, this.distance.diffMask(), d, closeness, v.states[id]!, this.readState);
   }
 
-  private partialKey(v: ListView, len: number, hash: number): void {
-    const slots = v.partSlots;
-    const cap = slots.length / 2;
-    for (let s = home(hash, cap); slots[2 * s] !== 0; s = s + 1 === cap ? 0 : s + 1) {
-      if (slots[2 * s] !== hash) continue;
-      const k = slots[2 * s + 1]!;
-      const id = v.partialEntry[k]!;
-      if (this.alreadyVerified(id)) continue;
-      const cost = this.patterns.match(v.patterns[k]!, this.readBytes, len, v.data.settings.maxDistance);
-      if (cost === Infinity || this.expired(v, id)) continue;
-      this.record(v, id, v.patterns[k]!.source, 'partial', cost, this.patterns.diff(), PARTIAL_FACTOR / (1 + cost));
-    }
-  }
-
-  /** Marks `id` verified; true if it already was. Past 256 entries repeats are verified again (harmless). */
-  private alreadyVerified(id: number): boolean {
-    const n = this.nVerified;
-    for (let i = 0; i < n; i++) if (this.verified[i] === id) return true;
-    if (n < this.verified.length) this.verified[this.nVerified++] = id;
-    return false;
+  private verifyPattern(v: ListView, l: number, k: number, len: number, conf: number, text: number): void {
+    const id = v.partialEntry[k]!;
+    const cost = this.patterns.match(v.patterns[k]!, this.readBytes, len, v.maxDistance);
+    if (cost === Infinity || this.expired(v, id)) return;
+    const closeness = (PARTIAL_FACTOR / (1 + cost)) * (0.75 + 0.25 * conf);
+    this.hits.add(l, id, k, KIND_PARTIAL, text, this.patterns.diffMask(), cost, closeness, v.states[id]!, this.readState);
   }
 
   private expired(v: ListView, id: number): boolean {
     const ex = v.expires[id]!;
     return ex !== 0 && ex <= this.nowSec;
-  }
-
-  private record(v: ListView, id: number, entryPlate: string, kind: MatchKind, distance: number, diff: number[], text: number): void {
-    const entryState = v.states[id]!;
-    const state: StateAgreement =
-      entryState === 0 || this.readState === 0 ? 'unknown' : entryState === this.readState ? 'same' : 'other';
-    const stateFactor = entryState === 0 ? 1 : STATE_FACTOR[state];
-    const score = Math.round(text * (0.75 + 0.25 * this.conf) * stateFactor * 1e4) / 1e4;
-    const name = v.data.settings.name;
-    const entryId = `${name}:${v.data.gen}:${id}`;
-    const results = this.results;
-    for (let i = 0; i < results.length; i++) {
-      if (results[i]!.entryId !== entryId) continue;
-      if (results[i]!.score >= score) return;
-      results.splice(i, 1);
-      break;
-    }
-    const flags = v.flags[id]!;
-    results.push({
-      entryId,
-      list: name,
-      entryPlate,
-      entryState: entryState === 0 ? null : (jurisdictionById(entryState)?.code ?? null),
-      kind,
-      score,
-      distance: Math.round(distance * 1e4) / 1e4,
-      diff,
-      candidate: this.text,
-      state,
-      priority: v.priorities[id]!,
-      informational: v.data.settings.informational || (flags & FLAG_INFORMATIONAL) !== 0,
-      covert: v.data.settings.covert || (flags & FLAG_COVERT) !== 0,
-    });
   }
 }
 
@@ -304,47 +336,4 @@ function reachable(v: ListView, pairs: number, core: number): number {
   let out = 0;
   for (let j = 0; j < 4; j++) if ((pairs >>> j) & 1 && core + j <= MAX_PLATE_LENGTH && v.lengths[core + j]! > 0) out |= 1 << j;
   return out;
-}
-
-function plateText(bytes: Uint8Array, off: number, len: number): string {
-  let s = '';
-  for (let i = 0; i < len; i++) s += String.fromCharCode(bytes[off + i]!);
-  return s;
-}
-
-function byScore(a: Match, b: Match): number {
-  return b.score - a.score || b.priority - a.priority;
-}
-
-function lengthCounts(lens: Uint8Array, count: number): Uint32Array {
-  const out = new Uint32Array(MAX_PLATE_LENGTH + 1);
-  for (let i = 0; i < count; i++) out[lens[i]!]!++;
-  out[0] = 0; // partial entries
-  return out;
-}
-
-function view(d: ListIndexData): ListView {
-  const lens = new Uint8Array(d.lens);
-  const offsets = new Uint32Array(d.patternOffsets);
-  const bytes = new Uint8Array(d.patternBytes);
-  const text = new TextDecoder().decode(bytes);
-  const patterns: CompiledPattern[] = [];
-  for (let k = 0; k < d.partials; k++) patterns.push(parsePattern(text.slice(offsets[k], offsets[k + 1])));
-  return {
-    data: d,
-    live: d.settings.status === 'live',
-    plates: new Uint8Array(d.plates),
-    lens,
-    states: new Uint8Array(d.states),
-    priorities: new Uint8Array(d.priorities),
-    expires: new Uint32Array(d.expires),
-    flags: new Uint8Array(d.flags),
-    fuzzySlots: new Uint32Array(d.fuzzy.slots),
-    partSlots: new Uint32Array(d.partial.slots),
-    lengths: lengthCounts(lens, d.count),
-    partialEntry: new Uint32Array(d.partialEntry),
-    patterns,
-    shapes: new Uint32Array(d.shapes),
-    feasible: feasiblePairs(d.settings.maxDistance),
-  };
 }

@@ -184,14 +184,14 @@ export class PatternMatcher {
     return total;
   }
 
-  /** Read positions where a known character was matched through a confusion. */
-  diff(): number[] {
+  /** Read positions where a known character was matched through a confusion, bit i for position i. */
+  diffMask(): number {
     const p = this.p!;
-    const out: number[] = [];
+    let mask = 0;
     const n = p.fixedLength >= 0 ? p.fixedLength : p.prefixLength;
     if (n >= 0) {
-      for (let i = 0; i < n; i++) if (tokenCost(p.kinds[i]!, p.chars[i]!, this.read[i]!) > 0) out.push(i);
-      return out;
+      for (let i = 0; i < n; i++) if (tokenCost(p.kinds[i]!, p.chars[i]!, this.read[i]!) > 0) mask |= 1 << i;
+      return mask;
     }
     const c = this.cost;
     const W = this.rLen + 1;
@@ -204,11 +204,11 @@ export class PatternMatcher {
         else j--;
         continue;
       }
-      if (tokenCost(kind, p.chars[i - 1]!, this.read[j - 1]!) > 0) out.push(j - 1);
+      if (tokenCost(kind, p.chars[i - 1]!, this.read[j - 1]!) > 0) mask |= 1 << (j - 1);
       i--;
       j--;
     }
-    return out.reverse();
+    return mask;
   }
 }
 

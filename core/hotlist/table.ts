@@ -46,7 +46,9 @@ export class PostingTable {
 /**
  * The first slot for a hash among `capacity`: the high bits of hash × capacity (Lemire's
  * fast range), so the table need not be a power of two and stays at its load factor.
+ * The product is below capacity (< 2^31), so `| 0` floors it and keeps slot arithmetic in
+ * small integers, which the compiler keeps in registers.
  */
 export function home(hash: number, capacity: number): number {
-  return Math.floor((hash / 4294967296) * capacity);
+  return ((hash / 4294967296) * capacity) | 0;
 }

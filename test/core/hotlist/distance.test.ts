@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PlateDistance } from '../../../core/hotlist/distance.js';
 import { depthFor, feasiblePairs } from '../../../core/hotlist/keys.js';
 import { parsePattern, patternKey } from '../../../core/hotlist/pattern.js';
+import { DOUBLED_COST, EDIT_COST, substitutionCost } from '../../../core/plates/confusion.js';
 
 const d = new PlateDistance();
 const b = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -26,6 +28,51 @@ describe('weighted plate distance', () => {
     expect(d.diff()).toEqual([7]);
     dist('7ABC123', '7AC123');
     expect(d.diff()).toEqual([2]);
+  });
+});
+
+/** The whole-matrix weighted distance, written plainly: what the banded one must equal. */
+function reference(entry: string, read: string): number {
+  const indel = (s: string, i: number) => (s[i - 1] === s[i] || s[i + 1] === s[i] ? DOUBLED_COST : EDIT_COST);
+  let prev = [0];
+  for (let j = 1; j <= read.length; j++) prev.push(prev[j - 1]! + indel(read, j - 1));
+  for (let i = 1; i <= entry.length; i++) {
+    const row = [prev[0]! + indel(entry, i - 1)];
+    for (let j = 1; j <= read.length; j++) {
+      const sub = prev[j - 1]! + substitutionCost(entry.charCodeAt(i - 1), read.charCodeAt(j - 1));
+      row.push(Math.min(sub, prev[j]! + indel(entry, i - 1), row[j - 1]! + indel(read, j - 1)));
+    }
+    prev = row;
+  }
+  return prev[read.length]!;
+}
+
+describe('banded distance', () => {
+  // Plates of a few characters, so that random pairs are often within reach of each other.
+  const plate = fc.string({ unit: fc.constantFrom(...'AB8O0DEE1IL'), minLength: 1, maxLength: 10 });
+
+  it('equals the whole-matrix distance within the limit, and is Infinity beyond it', () => {
+    fc.assert(
+      fc.property(plate, plate, fc.constantFrom(0, 0.5, 1, 1.2, 2), (entry, read, limit) => {
+        const want = reference(entry, read);
+        const got = dist(entry, read, limit);
+        if (want > limit + 1e-9) expect(got).toBe(Infinity);
+        else expect(got).toBeCloseTo(want, 9);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('names the same differing positions as an unbounded computation', () => {
+    fc.assert(
+      fc.property(plate, plate, fc.constantFrom(0.6, 1, 1.2, 2), (entry, read, limit) => {
+        fc.pre(dist(entry, read, limit) !== Infinity);
+        const banded = d.diff();
+        dist(entry, read, 100);
+        expect(banded).toEqual(d.diff());
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -105,6 +105,19 @@ describe('matcher: state, expiry, lists, candidates', () => {
     expect(hits.filter((h) => h.list === 'any')).toHaveLength(1);
   });
 
+  it('verifies each candidate of one canonical form on its own characters', () => {
+    const m = matcherOf([{ settings: { name: 'l' }, entries: [{ plate: '8XYZ123' }, { plate: '8XY?12?' }] }]);
+    const hits = m.match({ plate: 'BXYZ123', cands: [['BXY2123', 0.9], ['8XYZ123', 0.9]] }, NOW);
+    expect(hits.map((h) => [h.kind, h.candidate, h.diff])).toEqual([
+      ['exact', '8XYZ123', []],
+      ['partial', '8XYZ123', []],
+    ]);
+    expect(m.match({ plate: 'BXY2123' }, NOW).map((h) => [h.kind, h.diff])).toEqual([
+      ['fuzzy', [0, 3]],
+      ['partial', [0]],
+    ]);
+  });
+
   it('ignores candidates that cannot be plates', () => {
     const m = matcherOf([{ settings: { name: 'l' }, entries: [{ plate: 'ABC123' }] }]);
     expect(m.match({ plate: '$$$', cands: [['', 0.5], ['abc-123', 0.4]] }, NOW)).toHaveLength(1);

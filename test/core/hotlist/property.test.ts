@@ -78,6 +78,27 @@ describe('matching properties', () => {
     );
   });
 
+  it('matches a read with OCR candidates as its candidates matched one by one, best score per entry', () => {
+    fc.assert(
+      fc.property(entryIndex, fc.nat(), fc.nat(), fc.boolean(), (k, a, b, unrelated) => {
+        const plate = entries[k]!;
+        // Candidates of one canonical form (confusions), and sometimes an unrelated first read.
+        const primary = unrelated ? g.next().plate : g.confuse(plate, 1 + (a % 2));
+        const cands: [string, number][] = [
+          [g.confuse(plate, 1 + (b % 3)), 0.6],
+          [plate, 0.3],
+        ];
+        const best = new Map<string, number>();
+        for (const [text, conf] of [[primary, 1] as [string, number], ...cands]) {
+          for (const h of m.match({ plate: text, conf }, NOW)) best.set(h.entryId, Math.max(best.get(h.entryId) ?? 0, h.score));
+        }
+        const together = m.match({ plate: primary, cands }, NOW);
+        expect(new Map(together.map((h) => [h.entryId, h.score]))).toEqual(best);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('agrees with brute force on reads two edits from an entry', () => {
     fc.assert(
       fc.property(entryIndex, fc.nat(), fc.nat(), plateChars, (k, a, b, c) => {

@@ -162,6 +162,24 @@ describe('hot-list persistence and replacement', () => {
     expect(again.matcher().match({ plate: 'A8C123' })[0]).toMatchObject({ kind: 'fuzzy' });
   });
 
+  it('compiles again an index stored in an earlier layout', async () => {
+    const { dir, store } = await openStore();
+    await store.importFile(writeFile(dir, 'a.csv', 'plate\nABC123\nXY?789\n'), { list: 'a' });
+    await store.close();
+    let env = open({ path: join(dir, 'hotlists'), maxDbs: 8 });
+    let db = env.openDB({ name: 'compiled', encoding: 'binary' });
+    // The first layout had no format number (and no trigram offsets).
+    await db.put(['a', 1, 'meta'], Buffer.from(JSON.stringify({ count: 2, partials: 1, depth: 1, shapeCount: 0, gramKinds: 1 })));
+    await env.close();
+    const again = (await openStore(dir)).store;
+    expect(again.matcher().match({ plate: 'XYZ789' })[0]).toMatchObject({ kind: 'partial', entryPlate: 'XY?789' });
+    await again.close();
+    env = open({ path: join(dir, 'hotlists'), maxDbs: 8 });
+    db = env.openDB({ name: 'compiled', encoding: 'binary' });
+    expect(JSON.parse(db.getBinary(['a', 1, 'meta'])!.toString('utf8'))).toMatchObject({ format: 3 }); // stored again
+    await env.close();
+  });
+
   it('removes at open what a crash left: a half-written generation and a retired one', async () => {
     const { dir, store } = await openStore();
     await store.importFile(writeFile(dir, 'a.csv', 'plate\nKEEP01\n'), { list: 'l', settings: { maxDistance: 0 } });
