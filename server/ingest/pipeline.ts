@@ -43,6 +43,11 @@ export interface Accepted {
   readonly rx: number;
 }
 
+interface WriteTurn {
+  readonly ready: Promise<void>;
+  readonly release: () => void;
+}
+
 export interface PipelineOptions {
   readonly maxInFlight: number;
   readonly maxBatch: number;
@@ -98,10 +103,23 @@ export class IngestPipeline {
     const batch = this.pending;
     this.pending = [];
     this.metrics.inFlight.set(this.inFlight);
+    // Batches reach the store in the order they were flushed, whichever is ready first (a
+    // batch with crops waits for OCR): the store knows a camera's reads by their highest seq,
+    // so an earlier batch written after a later one would be taken for duplicates and lost.
+    const turn = this.takeWriteTurn();
     const crops = batch.filter((a) => a.read.crop !== undefined);
     // The whole batch waits for its crops: acks are cumulative per camera, so a camera's
     // later text read must not be acked before its earlier crop read is stored.
-    const done = crops.length === 0 ? this.process(batch) : this.ocr.run(crops).then(() => this.process(batch));
+    const done =
+      crops.length === 0
+        ? this.process(batch, turn)
+        : this.ocr.run(crops).then(
+            () => this.process(batch, turn),
+            (e: unknown) => {
+              turn.release();
+              throw e;
+            },
+          );
     // Handled in turn by the chain below; marked handled now so an early failure is not
     // taken for an unhandled rejection while earlier batches finish.
     done.catch(() => undefined);
@@ -113,34 +131,36 @@ export class IngestPipeline {
     );
   }
 
+  /** This batch's place in the store's queue: `ready` once the batch before it was handed over. */
+  private takeWriteTurn(): WriteTurn {
+    const ready = this.writeTurn;
+    let release!: () => void;
+    this.writeTurn = new Promise<void>((r) => (release = r));
+    return { ready, release };
+  }
+
   /**
    * Matching, then the durable write. Hits go to consoles as soon as matching returns; the
    * reads are written only once their hits are durable, because a camera resumes from what
    * the store holds (`welcome.ack`): a stored read whose hit was lost in a crash would never
    * be matched again.
    */
-  private process(batch: readonly Accepted[]): Promise<[readonly WriteResult[], void]> {
+  private process(batch: readonly Accepted[], turn: WriteTurn): Promise<[readonly WriteResult[], void]> {
     const started = performance.now();
     const hitsDurable = this.match.match(batch.map(toMatchRequest)).then((results) => {
       this.metrics.matchLatency.observe((performance.now() - started) / 1000);
       return this.raiseHits(batch, results);
     });
-    // Batches reach the store in order, whichever's hits are durable first: the store knows a
-    // camera's reads by their highest seq, so a later batch must never be written before an
-    // earlier one.
-    let issued!: () => void;
-    const turn = this.writeTurn;
-    this.writeTurn = new Promise<void>((r) => (issued = r));
-    const written = turn
+    const written = turn.ready
       .then(() => hitsDurable)
       .then(
         () => {
           const w = this.write(batch);
-          issued();
+          turn.release();
           return w;
         },
         (e: unknown) => {
-          issued();
+          turn.release();
           throw e;
         },
       );

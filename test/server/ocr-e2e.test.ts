@@ -68,6 +68,25 @@ describe('OCR in the path of a read', () => {
     con.close();
   });
 
+  it('stores a crop read and the text reads sent after it once each, whichever is ready first', async () => {
+    const orderToken = await addCamera(server, 'order-cam');
+    const { client: cam } = await camera(server, 'order-cam', orderToken);
+    const [file, l] = png[2]!;
+    // The crop is read on the OCR workers while the text reads behind it are matched at once.
+    cam.send({ t: 'read', seq: 1, ts: Date.now(), st: l.state, crop: { fmt: 'png', w: 1, h: 1, data: readFileSync(new URL(`png/${file}`, dir)) } });
+    for (let seq = 2; seq <= 6; seq++) {
+      await new Promise((r) => setTimeout(r, 5));
+      cam.send({ t: 'read', seq, ts: Date.now(), plate: `ORDER${seq}` });
+    }
+    await cam.next((f) => f.t === 'ack' && f.seq === 6, 30_000);
+    const access = { user: 'inv', role: 'investigator', case: 'OCR-2', purpose: 'stolen_vehicle', from: 'test' };
+    const seqs = async (pattern: string) =>
+      (await server.rooms.detections.search({ pattern, cams: ['order-cam'] }, access, server.rooms.audit)).items.map((d) => d.seq).sort((a, b) => a - b);
+    expect(await seqs(l.plate)).toEqual([1]);
+    expect(await seqs('ORDER?')).toEqual([2, 3, 4, 5, 6]);
+    cam.close();
+  });
+
   it('refuses a crop it cannot decode with a stable code, and keeps going', async () => {
     const { client: cam } = await camera(server, 'crop-cam', token);
     cam.send({ t: 'read', seq: 30, ts: Date.now(), crop: { fmt: 'png', w: 10, h: 10, data: Buffer.from('not a png') } });
