@@ -8,15 +8,23 @@
  * `--fit` refits the calibration table on a separate seed and writes
  * `core/ocr/calibration.json`; the reliability table is always reported on the evaluation
  * seed, which the fit never sees. Final line:
- * {"bench":"ocr","clean":…,"noisy":…,"hard":…,"top3_noisy":…,"ms_p50":…,"crops_per_s":…}
+ * {"bench":"ocr","clean":…,"noisy":…,"hard":…,"top3_noisy":…,"ms_p50":…,"crops_per_s":…,"head_ratio":…}
+ * where `head_ratio` is the recogniser's time with its output layer cut to the plate classes
+ * over its time as shipped (`headStep`).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import { plateClassIndex } from '../core/ocr/alphabet.js';
 import { calibrate, fitIsotonic, reliability, type CalibrationTable } from '../core/ocr/calibration.js';
+import { compactHead } from '../core/ocr/head.js';
+import { decodeCrop, smooth } from '../core/ocr/image.js';
+import { regionLine } from '../core/ocr/line.js';
 import { PlateReader, type OcrResult, type ReadOptions } from '../core/ocr/reader.js';
+import { batchTensor } from '../core/ocr/recognizer.js';
 import { generateSet, PRESETS, type Preset, type Sample } from '../fixtures/crops/generate.js';
-import { loadModel } from '../models/loader.js';
+import { loadModel, type VerifiedModel } from '../models/loader.js';
 import { createOcrPool } from '../workers/ocr-pool.js';
 
 const EVAL_SEED = 1001;
@@ -96,6 +104,35 @@ function reportStep(name: string, samples: readonly Sample[], run: Run, base?: R
   );
 }
 
+/**
+ * The output layer cut to the plate classes (`head.ts`) against the model as shipped: the
+ * same batches of four 160 px centre-band lines through both sessions, interleaved, one
+ * thread each; median milliseconds a batch.
+ */
+async function headStep(model: VerifiedModel, samples: readonly Sample[]): Promise<number> {
+  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+  const full = await ort.InferenceSession.create(model.recognizerPath, options);
+  const index = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
+  const compact = await ort.InferenceSession.create(compactHead(readFileSync(model.recognizerPath), index), options);
+  const lines = await Promise.all(samples.map(async (s) => regionLine(smooth(await decodeCrop(s.crop)), 0.18, 0.82, 160)));
+  const times = { full: [] as number[], compact: [] as number[] };
+  for (let i = 0; i + 4 <= lines.length; i += 4) {
+    const feeds = { [full.inputNames[0]!]: batchTensor(lines, [i, i + 1, i + 2, i + 3], 160) };
+    const order = (i / 4) % 2 === 0 ? (['full', 'compact'] as const) : (['compact', 'full'] as const);
+    for (const which of order) {
+      const t = performance.now();
+      await (which === 'full' ? full : compact).run(feeds);
+      times[which].push(performance.now() - t);
+    }
+  }
+  await full.release();
+  await compact.release();
+  const f = quantile(times.full, 0.5);
+  const c = quantile(times.compact, 0.5);
+  console.log(`  recogniser, batch of 4 × 160 px: 6,625 classes ${f.toFixed(2)} ms, 37 classes ${c.toFixed(2)} ms (median of ${times.full.length}, interleaved): ${(100 * (1 - c / f)).toFixed(1)} % less`);
+  return c / f;
+}
+
 async function main(): Promise<void> {
   const n = arg('n', 600);
   const speedN = arg('speed', 240);
@@ -110,6 +147,7 @@ async function main(): Promise<void> {
   const speedSet = sets.get('noisy')!.slice(0, speedN);
   await reader.read(speedSet.slice(0, 8).map((s) => s.crop));
   console.log('speed (noisy):');
+  const headRatio = await headStep(model, speedSet);
   const plain = await readLocal(reader, speedSet, 1, { mode: 'plain' });
   reportStep('plain PP-OCR, batch 1 (baseline)', speedSet, plain);
   const located1 = await readLocal(reader, speedSet, 1, {});
@@ -168,6 +206,7 @@ async function main(): Promise<void> {
       top3_noisy: pct(acc.get('noisy')!.top3),
       ms_p50: Math.round(quantile(located1.perCrop, 0.5) * 100) / 100,
       crops_per_s: Math.round(cropsPerS * 10) / 10,
+      head_ratio: Math.round(headRatio * 1000) / 1000,
     }),
   );
 }

@@ -3,11 +3,13 @@
  * right-padded with paper to its width bucket (a multiple of 16 px) and a batch holds lines of
  * one bucket only: the recogniser's attention sees the padding, so a line padded by its
  * batch-mates would read differently in another batch. This way a crop reads the same alone
- * or in any batch. Each line's frames are cut back to the 37 plate classes.
+ * or in any batch. The model's output layer is cut to the 37 plate classes when the session is
+ * created (`head.ts`), so each frame comes out as the compact columns decoding reads.
  */
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { COMPACT_CLASSES, plateClassIndex } from './alphabet.js';
+import { compactHead } from './head.js';
 import { FRAME_STRIDE, LINE_H, type Line } from './line.js';
 
 /** Paths of a model the loader has verified against its manifest. */
@@ -39,22 +41,37 @@ export function bucketWidth(width: number): number {
 
 const BUCKET_PX = 16;
 
+/** The recogniser's input for lines `idx`: batch × 3 × LINE_H × width, right-padded with paper. */
+export function batchTensor(lines: readonly Line[], idx: readonly number[], width: number): ort.Tensor {
+  const plane = LINE_H * width;
+  const input = new Float32Array(idx.length * 3 * plane).fill(1);
+  idx.forEach((li, b) => {
+    const line = lines[li]!;
+    for (let v = 0; v < LINE_H; v++) {
+      const src = line.pixels.subarray(v * line.width, (v + 1) * line.width);
+      // Grey in, so blue, green and red planes are the same.
+      for (let c = 0; c < 3; c++) input.set(src, (b * 3 + c) * plane + v * width);
+    }
+  });
+  return new ort.Tensor('float32', input, [idx.length, 3, LINE_H, width]);
+}
+
 export class Recognizer {
   private constructor(
     private readonly session: ort.InferenceSession,
-    private readonly classIndex: Int32Array,
     private readonly batch: number,
   ) {}
 
   static async create(model: ModelPaths, options: RecognizerOptions = {}): Promise<Recognizer> {
     const classIndex = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
-    const session = await ort.InferenceSession.create(model.recognizerPath, {
+    const bytes = compactHead(readFileSync(model.recognizerPath), classIndex);
+    const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: options.threads ?? 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    return new Recognizer(session, classIndex, options.batch ?? 4);
+    return new Recognizer(session, options.batch ?? 4);
   }
 
   async run(lines: readonly Line[]): Promise<Frames[]> {
@@ -73,29 +90,15 @@ export class Recognizer {
   }
 
   private async runBatch(lines: readonly Line[], idx: number[], width: number, out: Frames[]): Promise<void> {
-    const plane = LINE_H * width;
-    const input = new Float32Array(idx.length * 3 * plane).fill(1);
-    idx.forEach((li, b) => {
-      const line = lines[li]!;
-      for (let v = 0; v < LINE_H; v++) {
-        const src = line.pixels.subarray(v * line.width, (v + 1) * line.width);
-        // Grey in, so blue, green and red planes are the same.
-        for (let c = 0; c < 3; c++) input.set(src, (b * 3 + c) * plane + v * width);
-      }
-    });
-    const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', input, [idx.length, 3, LINE_H, width]) };
+    const feeds = { [this.session.inputNames[0]!]: batchTensor(lines, idx, width) };
     const result = await this.session.run(feeds);
     const tensor = result[this.session.outputNames[0]!]!;
-    const [, steps, classes] = tensor.dims as number[];
+    const steps = tensor.dims[1]!;
     const data = tensor.data as Float32Array;
     idx.forEach((li, b) => {
-      const count = Math.min(steps!, lines[li]!.width / FRAME_STRIDE);
-      const probs = new Float32Array(count * COMPACT_CLASSES);
-      for (let t = 0; t < count; t++) {
-        const base = (b * steps! + t) * classes!;
-        for (let k = 0; k < COMPACT_CLASSES; k++) probs[t * COMPACT_CLASSES + k] = data[base + this.classIndex[k]!]!;
-      }
-      out[li] = { count, probs };
+      const count = Math.min(steps, lines[li]!.width / FRAME_STRIDE);
+      const from = b * steps * COMPACT_CLASSES;
+      out[li] = { count, probs: data.slice(from, from + count * COMPACT_CLASSES) };
     });
   }
 

@@ -1,9 +1,20 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, packageDir } from '../../models/loader.js';
 import { OCR_MODEL } from '../../models/manifest.js';
+
+/** Offset in the file of the raw data of the recogniser's output bias (the tensor of 6,625 values). */
+function headBiasOffset(bytes: Buffer): number {
+  const model = onnxProto.onnx.ModelProto.decode(bytes);
+  for (const node of model.graph?.node ?? []) {
+    const t = node.attribute?.find((a) => a.name === 'value')?.t;
+    if (t?.dims?.length === 1 && Number(t.dims[0]?.toString()) === OCR_MODEL.classes && t.rawData) return t.rawData.byteOffset - bytes.byteOffset;
+  }
+  throw new Error('no output bias in the model');
+}
 
 /** A copy of the model package in a temp folder, to alter without touching the install. */
 function copyPackage(): string {
@@ -39,6 +50,18 @@ describe('OCR model manifest and loader', () => {
     const file = join(dir, OCR_MODEL.recognizer.path);
     const bytes = readFileSync(file);
     bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
+    expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+
+  it('refuses a model altered in the output layer it cuts in memory, before any session is created', () => {
+    const dir = copyPackage();
+    dirs.push(dir);
+    const file = join(dir, OCR_MODEL.recognizer.path);
+    const bytes = readFileSync(file);
+    // The bias of the final projection (6,625 floats): flip the first byte of the blank's weight in place.
+    const blank = headBiasOffset(bytes);
+    bytes[blank] ^= 0x01;
     writeFileSync(file, bytes);
     expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
   });
