@@ -29,24 +29,21 @@ async function main(): Promise<void> {
   const plates = Array.from({ length: 5000 }, () => gen.plate('CA'));
   let nextCamera = 0;
 
-  const result = await autocannon({
-    url: `${server.url}/v1/reads`,
-    connections: args.connections,
-    duration: args.seconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req: autocannon.Request, ctx: object) => {
-          const context = ctx as { cam?: number; seq?: number };
-          context.cam ??= nextCamera++;
-          context.seq ??= 0;
-          const items = [];
-          for (let i = 0; i < args.batch; i++) items.push({ seq: ++context.seq, ts: Date.now(), plate: plates[(context.seq * 7) % plates.length], st: 'CA' });
-          return { ...req, headers: { authorization: `Bearer ${tokens[context.cam % tokens.length]}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) };
-        },
-      },
-    ],
-  });
+  // One camera per connection, its seq rising request after request: autocannon resets a
+  // request's context after every round, so the state lives with the connection's client.
+  const setupClient = (client: autocannon.Client): void => {
+    const token = tokens[nextCamera++ % tokens.length]!;
+    let seq = 0;
+    const body = (): string => {
+      const items = [];
+      for (let i = 0; i < args.batch; i++, seq++) items.push({ seq: seq + 1, ts: Date.now(), plate: plates[(seq * 7) % plates.length], st: 'CA' });
+      return JSON.stringify({ items });
+    };
+    client.setHeadersAndBody({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body());
+    client.on('response', () => client.setBody(body()));
+  };
+  const result = await autocannon({ url: `${server.url}/v1/reads`, method: 'POST', connections: args.connections, duration: args.seconds, setupClient });
+  const refused = await refusedReads(server.url);
   await server.close();
   rmSync(dir, { recursive: true, force: true });
   const ok = result['2xx'];
@@ -62,8 +59,15 @@ async function main(): Promise<void> {
       p90_ms: result.latency.p90,
       p99_ms: result.latency.p99,
       errors: result.errors + result.non2xx,
+      refused_reads: refused,
     }),
   );
+}
+
+/** Reads the server refused (nacked) or shed: a benchmark whose reads are refused measures nothing. */
+async function refusedReads(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^platesafe_reads_(?:nacked|shed)_total(?:\{[^}]*\})? (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
 void main();
