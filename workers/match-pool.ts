@@ -111,16 +111,12 @@ export class MatchPool {
     const now = Date.now();
     // A worker that lacks the generation (new, restarted, or just after a swap) answers
     // null once and gets it with the same batch.
-    const found = (await this.run({ generation, reads: packed, now })) ?? (await this.run({ generation, snapshot, reads: packed, now }));
+    const found = (await this.pool.run({ generation, reads: packed, now })) ?? (await this.pool.run({ generation, snapshot, reads: packed, now }));
     if (!found) throw new ErrInternal(`match worker could not load hot-list generation ${generation}`);
     const out: Match[][] = new Array(reads.length);
     for (let i = 0; i < reads.length; i++) out[i] = [];
     for (const [i, m] of found) out[i] = m;
     return out;
-  }
-
-  private run(task: MatchTask): Promise<MatchTaskResult> {
-    return this.pool.run(task);
   }
 
   async close(): Promise<void> {

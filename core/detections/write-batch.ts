@@ -76,5 +76,4 @@ export class WriteBatch {
     this.body[k] = v?.body;
     this.images[k] = images;
   }
-
 }

@@ -122,11 +122,12 @@ function copyNumber(out: Record<string, unknown>, key: string, v: unknown, min: 
 }
 
 const VEHICLE_LIMITS = { make: 40, model: 40, color: 20, body: 20 } as const;
+const VEHICLE_KEYS = Object.keys(VEHICLE_LIMITS) as (keyof typeof VEHICLE_LIMITS)[];
 
 function vehicle(raw: unknown): Vehicle | undefined {
   if (!isObject(raw)) return undefined;
   const out: Record<string, string> = {};
-  for (const key of Object.keys(VEHICLE_LIMITS) as (keyof typeof VEHICLE_LIMITS)[]) {
+  for (const key of VEHICLE_KEYS) {
     const v = raw[key];
     if (v === undefined) continue;
     if (!isStr(v, 0, VEHICLE_LIMITS[key])) return undefined;
