@@ -31,3 +31,11 @@ export function numericArgs<T extends Record<string, number>>(defaults: T, argv 
   }
   return out as T;
 }
+
+/**
+ * Milliseconds on the system's monotonic clock (CLOCK_MONOTONIC), which every process on the
+ * machine reads alike: a time taken in one process compares with one taken in another.
+ */
+export function monoMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}

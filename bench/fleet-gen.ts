@@ -3,13 +3,14 @@
  * MessagePack) and a subscribed console. Reads a plan (JSON file) and prints one JSON line
  * of what it measured: reads acked per second, ack latency, and read-to-console hit latency.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { Unpackr } from 'msgpackr';
+import { fileURLToPath } from 'node:url';
 import { SimCamera } from '../server/demo/camera-sim.js';
 import { PlateGenerator } from '../core/plates/synthetic.js';
-import { percentile, round } from './env.js';
+import type { ConsoleArrival } from './fleet-console.js';
+import { monoMs, percentile, round } from './env.js';
 
 export interface FleetPlan {
   readonly cameraUrl: string;
@@ -26,8 +27,6 @@ export interface FleetPlan {
   readonly hotPlates: readonly string[];
 }
 
-const unpackr = new Unpackr({ mapsAsObjects: true, useRecords: false });
-
 async function main(plan: FleetPlan): Promise<void> {
   const gen = new PlateGenerator(7);
   const pool = Array.from({ length: 20_000 }, () => gen.plate('CA'));
@@ -37,13 +36,13 @@ async function main(plan: FleetPlan): Promise<void> {
   let measuring = false;
   let ackedInWindow = 0;
 
-  const consoles = await Promise.all(plan.consoleTokens.map((t) => openConsole(plan.consoleUrl!, t, (cam, seq) => {
-    const key = `${cam}:${seq}`;
+  const consoles = plan.consoleTokens.length === 0 ? undefined : await startConsoles(plan, (hit) => {
+    const key = `${hit.cam}:${hit.seq}`;
     const at = plantedAt.get(key);
     if (at === undefined) return;
     plantedAt.delete(key);
-    if (measuring) hitMs.push(performance.now() - at);
-  })));
+    if (measuring) hitMs.push(hit.at - at);
+  });
 
   let n = 0;
   const sims = plan.cameras.map(
@@ -58,7 +57,7 @@ async function main(plan: FleetPlan): Promise<void> {
         next: (seq) => {
           n++;
           if (plan.hotPlates.length > 0 && n % Math.round(1 / plan.hitShare) === 0) {
-            plantedAt.set(`${id}:${seq}`, performance.now());
+            plantedAt.set(`${id}:${seq}`, monoMs());
             return { plate: plan.hotPlates[n % plan.hotPlates.length]!, st: 'CA', conf: 0.95 };
           }
           return { plate: pool[n % pool.length]!, st: 'CA', conf: 0.9, lat: 37.45, lon: -122.18 };
@@ -71,7 +70,9 @@ async function main(plan: FleetPlan): Promise<void> {
       }),
   );
   for (let i = 0; i < sims.length; i += 50) await Promise.all(sims.slice(i, i + 50).map((s) => s.connect()));
-  for (const s of sims) s.start();
+  // Cameras are independent devices: their ticks are spread over the tick period, not fired
+  // as one burst of hundreds of frames.
+  sims.forEach((s, i) => setTimeout(() => s.start(), (i * plan.tickMs) / sims.length));
   await sleep(plan.warmupS * 1000);
   measuring = true;
   const t0 = performance.now();
@@ -85,7 +86,7 @@ async function main(plan: FleetPlan): Promise<void> {
   const elapsed = (performance.now() - t0) / 1000;
   await Promise.all(sims.map((s) => s.stop(30_000)));
   await sleep(200);
-  for (const c of consoles) c.close();
+  consoles?.disconnect();
 
   ackMs.sort((a, b) => a - b);
   hitMs.sort((a, b) => a - b);
@@ -110,18 +111,12 @@ async function main(plan: FleetPlan): Promise<void> {
   process.stdout.write(`${line}\n`, () => process.exit(0));
 }
 
-function openConsole(url: string, token: string, onHit: (cam: string, seq: number) => void): Promise<WebSocket> {
+/** The consoles run in a process of their own (`fleet-console.ts`) and report each hit's arrival. */
+function startConsoles(plan: FleetPlan, onHit: (hit: ConsoleArrival) => void): Promise<ChildProcess> {
+  const child = fork(fileURLToPath(new URL('./fleet-console.js', import.meta.url)), [plan.consoleUrl!, JSON.stringify(plan.consoleTokens)]);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
-    ws.on('open', () => {
-      ws.send(JSON.stringify({ t: 'sub' }));
-      resolve(ws);
-    });
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      const f = (isBinary ? unpackr.unpack(data) : JSON.parse(data.toString())) as { t: string; read?: { cam: string; seq: number } };
-      if (f.t === 'hit' && f.read) onHit(f.read.cam, f.read.seq);
-    });
-    ws.on('error', reject);
+    child.on('message', (m: ConsoleArrival | 'ready') => (m === 'ready' ? resolve(child) : onHit(m)));
+    child.once('exit', (code) => reject(new Error(`console process exited ${code}`)));
   });
 }
 
