@@ -36,6 +36,7 @@ export class CameraState implements AckTarget {
   durableSeq: number;
   /** Seq that was answered `busy`, or -1. */
   busySeq = -1;
+  epoch = 0;
   readonly inFlight = new Set<number>();
   private readonly refusals = new Map<number, { code: string; msg: string }>();
   private waiters: Array<{ seq: number; resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -77,11 +78,20 @@ export class CameraState implements AckTarget {
     return r;
   }
 
-  failed(seqs: readonly number[], error: unknown): void {
-    for (const s of seqs) this.inFlight.delete(s);
-    // Later reads may still be in flight; restart the sequence from what is durable.
+  interrupt(): void {
+    this.epoch++;
+    // Restart the sequence from what is durable: a WebSocket camera reconnects and resends
+    // after its `welcome` ack; an HTTP client gets `busy` for every read after the oldest one
+    // in flight until it sends that one again.
+    let oldest = Infinity;
+    for (const s of this.inFlight) if (s < oldest) oldest = s;
+    if (oldest !== Infinity && (this.busySeq < 0 || oldest < this.busySeq)) this.busySeq = oldest;
     this.lastSeq = this.durableSeq;
     this.link?.failed();
+  }
+
+  failed(seqs: readonly number[], error: unknown): void {
+    for (const s of seqs) this.inFlight.delete(s);
     const busy = new ErrBusy(`storage unavailable: ${(error as Error).message ?? String(error)}`);
     this.settle((w) => seqs.includes(w.seq) || w.seq > this.durableSeq, (w) => w.reject(busy));
   }
@@ -175,7 +185,7 @@ export class ReadAdmission {
     s.busySeq = -1;
     s.lastSeq = read.seq;
     s.inFlight.add(read.seq);
-    this.pipeline.submit({ read, plate, target: s, rxMono: performance.now(), rx: Date.now() });
+    this.pipeline.submit({ read, plate, target: s, epoch: s.epoch, rxMono: performance.now(), rx: Date.now() });
     return { kind: 'accepted', seq: read.seq };
   }
 

@@ -13,17 +13,29 @@ import type { Crop, Read } from '../../core/reads/read.js';
 import type { NewHit } from '../../core/hits/hit.js';
 import type { Metrics } from '../metrics.js';
 import type { OcrStage } from './ocr-stage.js';
-import { ErrRetentionPassed } from '../../core/errors.js';
+import { ErrBusy, ErrRetentionPassed } from '../../core/errors.js';
 import type { DetectionInput, DetectionWriter, HitBroadcaster, HitSink, MatchRequest, MatchService, WriteResult } from './ports.js';
 
 /** Who gets the ack: a camera connection or an HTTP request. */
 export interface AckTarget {
   readonly cam: string;
+  /**
+   * Bumped by `interrupt`. A read carries the epoch it was admitted in; a read of an older
+   * epoch is not written.
+   */
+  readonly epoch: number;
+  /**
+   * A batch holding reads of this camera failed before reaching the store. Acks are
+   * cumulative and the camera resumes after the highest seq stored, so a later read stored
+   * behind the gap would make the camera drop the failed ones for good: the reads it has in
+   * flight are withheld from the store and fail too, and it resends them all.
+   */
+  interrupt(): void;
   /** These reads are done: durable, already stored, or (`nacked`) refused for good. */
   acked(seqs: readonly number[]): void;
   /** The store refused this read for good (expired, or a clock far in the future). */
   nacked(seq: number, code: string, msg: string): void;
-  /** These reads could not be stored now; the client keeps them and resends. */
+  /** These reads could not be stored now (after `interrupt`); the client keeps them and resends. */
   failed(seqs: readonly number[], error: unknown): void;
 }
 
@@ -38,6 +50,8 @@ export interface Accepted {
   /** Why the read can never be stored (a crop that does not decode), when it cannot. */
   refused?: { code: string; msg: string };
   readonly target: AckTarget;
+  /** `target.epoch` when the read was admitted. */
+  readonly epoch: number;
   /** Receive time, `performance.now()` for latency and `Date.now()` for the record. */
   readonly rxMono: number;
   readonly rx: number;
@@ -48,10 +62,15 @@ interface WriteTurn {
   readonly release: () => void;
 }
 
+/** What became of a read: the store's answer, or withheld after its camera was interrupted. */
+type ReadResult = WriteResult | { readonly status: 'withheld' };
+
 export interface PipelineOptions {
   readonly maxInFlight: number;
   readonly maxBatch: number;
 }
+
+const WITHHELD = { status: 'withheld' } as const;
 
 export class IngestPipeline {
   private pending: Accepted[] = [];
@@ -116,7 +135,7 @@ export class IngestPipeline {
         : this.ocr.run(crops).then(
             () => this.process(batch, turn),
             (e: unknown) => {
-              turn.release();
+              this.abandon(batch, turn);
               throw e;
             },
           );
@@ -131,12 +150,26 @@ export class IngestPipeline {
     );
   }
 
-  /** This batch's place in the store's queue: `ready` once the batch before it was handed over. */
+  /**
+   * This batch's place in the store's queue: `ready` once the batch before it was handed
+   * over. A batch that fails early still lets the next one go only after its own turn came,
+   * or a later batch could reach the store before an earlier one.
+   */
   private takeWriteTurn(): WriteTurn {
     const ready = this.writeTurn;
-    let release!: () => void;
-    this.writeTurn = new Promise<void>((r) => (release = r));
-    return { ready, release };
+    let pass!: () => void;
+    this.writeTurn = new Promise<void>((r) => (pass = r));
+    return { ready, release: () => void ready.then(pass) };
+  }
+
+  /** The batch will not reach the store: its cameras' later reads must not either. */
+  private abandon(batch: readonly Accepted[], turn: WriteTurn): void {
+    this.interrupt(batch);
+    turn.release();
+  }
+
+  private interrupt(batch: readonly Accepted[]): void {
+    for (const target of new Set(batch.map((a) => a.target))) target.interrupt();
   }
 
   /**
@@ -145,7 +178,7 @@ export class IngestPipeline {
    * the store holds (`welcome.ack`): a stored read whose hit was lost in a crash would never
    * be matched again.
    */
-  private process(batch: readonly Accepted[], turn: WriteTurn): Promise<[readonly WriteResult[], void]> {
+  private process(batch: readonly Accepted[], turn: WriteTurn): Promise<[readonly ReadResult[], void]> {
     const started = performance.now();
     const hitsDurable = this.match.match(batch.map(toMatchRequest)).then((results) => {
       this.metrics.matchLatency.observe((performance.now() - started) / 1000);
@@ -157,22 +190,25 @@ export class IngestPipeline {
         () => {
           const w = this.write(batch);
           turn.release();
-          return w;
+          return w.catch((e: unknown) => {
+            this.interrupt(batch);
+            throw e;
+          });
         },
         (e: unknown) => {
-          turn.release();
+          this.abandon(batch, turn);
           throw e;
         },
       );
     return Promise.all([written, hitsDurable]);
   }
 
-  /** The durable write of every read not refused before it; results in batch order. */
-  private async write(batch: readonly Accepted[]): Promise<WriteResult[]> {
-    const keep = batch.filter((a) => !a.refused);
+  /** The durable write of every read not refused or withheld before it; results in batch order. */
+  private async write(batch: readonly Accepted[]): Promise<ReadResult[]> {
+    const keep = batch.filter((a) => !a.refused && a.epoch === a.target.epoch);
     const stored = keep.length > 0 ? await this.store.appendBatch(keep.map(toDetection)) : [];
     let j = 0;
-    return batch.map((a) => (a.refused ? { status: 'rejected', code: a.refused.code } : stored[j++]!));
+    return batch.map((a) => (a.refused ? { status: 'rejected', code: a.refused.code } : a.epoch === a.target.epoch ? stored[j++]! : WITHHELD));
   }
 
   private raiseHits(batch: readonly Accepted[], results: Awaited<ReturnType<MatchService['match']>>): Promise<void> {
@@ -201,18 +237,22 @@ export class IngestPipeline {
     return durable;
   }
 
-  private complete(batch: readonly Accepted[], results: readonly WriteResult[]): void {
+  private complete(batch: readonly Accepted[], results: readonly ReadResult[]): void {
     const now = performance.now();
     let duplicates = 0;
+    let withheld: Accepted[] | undefined;
     for (let i = 0; i < batch.length; i++) {
       const r = results[i];
       if (r?.status === 'duplicate') duplicates++;
       else if (r?.status === 'expired' || r?.status === 'rejected') this.refused(batch[i]!, r);
+      else if (r?.status === 'withheld') (withheld ??= []).push(batch[i]!);
     }
-    for (const [target, seqs] of byTarget(batch)) target.acked(seqs);
-    this.inFlight -= batch.length;
+    if (withheld) this.fail(withheld, new ErrBusy('an earlier batch of this camera failed; resend from the last ack'));
+    const done = withheld ? batch.filter((_, i) => results[i]?.status !== 'withheld') : batch;
+    for (const [target, seqs] of byTarget(done)) target.acked(seqs);
+    this.inFlight -= done.length;
     this.metrics.inFlight.set(this.inFlight);
-    this.metrics.readsAcked.inc(batch.length);
+    this.metrics.readsAcked.inc(done.length);
     if (duplicates > 0) this.metrics.readsDuplicate.inc(duplicates);
     this.metrics.ackLatency.observe((now - batch[0]!.rxMono) / 1000);
   }
