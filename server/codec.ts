@@ -6,7 +6,9 @@ import { Packr, Unpackr, type Options } from 'msgpackr';
 import { ErrBadInput } from '../core/errors.js';
 
 // 'auto' yields numbers for safe integers and BigInt beyond 53 bits (which validation refuses).
-const decodeOptions = { mapsAsObjects: true, int64AsType: 'auto', useRecords: false } as unknown as Options;
+// uWS reuses a message's memory once its callback returns: binary fields (crops, images) are
+// copied out of it as they are decoded, so the frame itself is read in place, not copied first.
+const decodeOptions = { mapsAsObjects: true, int64AsType: 'auto', useRecords: false, copyBuffers: true } as unknown as Options;
 const unpackr = new Unpackr(decodeOptions);
 // Clients never receive msgpackr records: plain maps only (PROTOCOL.md, Encoding).
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
@@ -17,9 +19,7 @@ export type Frame = Record<string, unknown> & { t?: unknown };
 export function decodeFrame(data: ArrayBuffer, isBinary: boolean): Frame {
   let value: unknown;
   try {
-    // uWS reuses a message's memory once its callback returns, and msgpackr hands out binary
-    // fields (crops, images) as views into its input: decode from a copy that outlives it.
-    value = isBinary ? unpackr.unpack(Buffer.from(new Uint8Array(data))) : JSON.parse(Buffer.from(data).toString('utf8'));
+    value = isBinary ? unpackr.unpack(Buffer.from(data)) : JSON.parse(Buffer.from(data).toString('utf8'));
   } catch (e) {
     throw new ErrBadInput(`malformed ${isBinary ? 'MessagePack' : 'JSON'} frame: ${(e as Error).message}`);
   }
