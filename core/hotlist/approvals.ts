@@ -1,7 +1,7 @@
 /**
  * Approval records of special lists (POLICY R4: MP 462.4 g 5, EC 427.5.1 a, RV 426.6.4 b),
  * one per list in `<dataDir>/hotlists-approvals/`: who submitted the list's current content,
- * and who approved or rejected it. The decision rules live in `policy/hotplate-rules.ts`;
+ * who approved each step, and who rejected it or gave the last approval. The decision rules live in `policy/hotplate-rules.ts`;
  * this room only keeps their results, so an approval survives a restart and the enterer can
  * never approve their own list.
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { ErrConflict } from '../errors.js';
 import { submitForApproval, type Approval } from '../policy/hotplate-rules.js';
+import type { Profile } from '../policy/profile.js';
 
 export class ApprovalStore {
   private constructor(private readonly db: RootDatabase<Approval, string>) {}
@@ -25,16 +26,20 @@ export class ApprovalStore {
   }
 
   /** New content of a special list waits for approval again, submitted by whoever changed it. */
-  async submit(list: string, by: string, now: number): Promise<Approval> {
-    const a = submitForApproval(by, now);
+  async submit(profile: Profile, list: string, by: string, now: number): Promise<Approval> {
+    const a = submitForApproval(profile, by, now);
     await this.db.put(list, a);
     return a;
   }
 
-  /** Stores a decision made by `decideApproval`, unless another decision got there first. */
-  async decide(list: string, decided: Approval): Promise<Approval> {
+  /**
+   * Stores a decision made by `decideApproval` on `before`, unless another decision (or new
+   * content) got there first.
+   */
+  async decide(list: string, before: Approval, decided: Approval): Promise<Approval> {
     const ok = await this.db.transaction(() => {
-      if (this.db.get(list)?.status !== 'pending') return false;
+      const now = this.db.get(list);
+      if (now?.status !== 'pending' || now.submittedAt !== before.submittedAt || (now.steps?.length ?? 0) !== (before.steps?.length ?? 0)) return false;
       void this.db.put(list, decided);
       return true;
     });

@@ -10,6 +10,7 @@ import { HOUR_MS, DAY_MS } from '../util/time.js';
 import { authorize, type Principal } from './authz.js';
 import { checkCaseNumber } from './inquiry.js';
 import type { Profile } from './profile.js';
+import type { Role } from './roles.js';
 
 export interface ManualHotPlateInput {
   /** Full plate, or a partial one with `?`, `*`, `[…]` wildcards (MP 462.4 c). */
@@ -115,34 +116,60 @@ export function isExpired(entry: Pick<ManualHotPlate, 'expires'>, now: number): 
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
+/** One approval given on the way to a list going live. */
+export interface ApprovalStep {
+  readonly by: string;
+  readonly role: Role;
+  readonly at: number;
+  readonly note?: string;
+}
+
 export interface Approval {
   readonly status: ApprovalStatus;
   readonly submittedBy: string;
   readonly submittedAt: number;
+  /** Approvals given so far, in the order of the profile's `hotlists.specialApprovers`. */
+  readonly steps?: readonly ApprovalStep[];
+  /** Who made the final decision: the last approval, or a rejection at any step. */
   readonly decidedBy?: string;
   readonly decidedAt?: number;
   readonly note?: string;
+  /** While pending: the role whose approval the list waits for. */
+  readonly next?: Role;
 }
 
-export function submitForApproval(submittedBy: string, now: number): Approval {
-  return { status: 'pending', submittedBy, submittedAt: now };
+export function submitForApproval(profile: Profile, submittedBy: string, now: number): Approval {
+  return { status: 'pending', submittedBy, submittedAt: now, steps: [], next: profile.hotlists.specialApprovers[0]! };
 }
 
 /**
- * Approves or rejects a pending special list. Only the profile's `hotlists.specialApprover`
- * role decides (MP 462.4 g 5, EC 427.5.1 a, RV 426.6.4 b), and never the person who entered it.
+ * Approves or rejects a pending special list. The profile's `hotlists.specialApprovers`
+ * decide in their order, each role a step (MP 462.4 g 5: the ALPR administrator, then a
+ * supervisor; EC 427.5.1 a, RV 426.6.4 b: one approver); nobody approves a list they entered,
+ * nor two steps of the same list.
  */
 export function decideApproval(profile: Profile, a: Approval, approver: Principal, approve: boolean, now: number, note?: string): Approval {
   authorize(approver.role, 'hotlist.approve');
-  if (approver.role !== profile.hotlists.specialApprover) {
-    throw new ErrApproverRole(`profile ${profile.name}: special lists are approved by the ${profile.hotlists.specialApprover} role`, {
-      approver: profile.hotlists.specialApprover,
+  if (a.status !== 'pending') throw new ErrConflict(`the list is already ${a.status}`, { status: a.status });
+  const chain = profile.hotlists.specialApprovers;
+  const steps = a.steps ?? [];
+  const role = chain[steps.length]!;
+  if (approver.role !== role) {
+    throw new ErrApproverRole(`profile ${profile.name}: special lists are approved by the ${chain.join(', then the ')}; this one waits for the ${role}`, {
+      approver: role,
+      step: steps.length + 1,
+      of: chain.length,
     });
   }
   if (approver.user === a.submittedBy) throw new ErrSelfApproval(`${approver.user} entered this list and may not approve it`);
-  if (a.status !== 'pending') throw new ErrConflict(`the list is already ${a.status}`, { status: a.status });
+  if (steps.some((s) => s.by === approver.user)) throw new ErrSelfApproval(`${approver.user} already approved this list at an earlier step`);
   const n = note?.trim();
-  return { ...a, status: approve ? 'approved' : 'rejected', decidedBy: approver.user, decidedAt: now, ...(n ? { note: n } : {}) };
+  const said = n ? { note: n } : {};
+  const base = { submittedBy: a.submittedBy, submittedAt: a.submittedAt };
+  if (!approve) return { ...base, status: 'rejected', steps, decidedBy: approver.user, decidedAt: now, ...said };
+  const done = [...steps, { by: approver.user, role, at: now, ...said }];
+  if (done.length < chain.length) return { ...base, status: 'pending', steps: done, next: chain[done.length]! };
+  return { ...base, status: 'approved', steps: done, decidedBy: approver.user, decidedAt: now, ...said };
 }
 
 /** Only an approved special list is matched against reads. */

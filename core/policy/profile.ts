@@ -54,8 +54,11 @@ export const ProfileSchema = z
         manualMaxDays: days.default(30),
         /** …and no later than this when the plate is also in the NCIC files. */
         manualNcicMaxHours: z.number().int().positive().default(24 * 30),
-        /** Who approves special lists before they go live (POLICY R4). */
-        specialApprover: z.enum(ROLES).default('supervisor'),
+        /**
+         * Who approves special lists before they go live, in order, one step each (POLICY R4):
+         * Menlo Park's ALPR administrator, then a supervisor (MP 462.4 g 5).
+         */
+        specialApprovers: z.array(z.enum(ROLES)).min(1).max(4).default(['supervisor']),
         /** Feed files whose entries are dropped at import (e.g. NCIC immigration violators). */
         excludedSources: z.array(z.string()).default(['IMMIGRATION_VIOLATOR']),
       })

@@ -86,7 +86,7 @@ export async function importInto(deps: GovernanceDeps, rows: AsyncIterable<RawRo
   const info = deps.rooms.hotlists.list(req.list);
   const special = info.settings.kind === 'special';
   const report = await deps.rooms.hotlists.importRows(rows, { list: req.list, replace: req.replace, now: req.now, ...(special ? { settings: { status: 'pending' } } : {}) });
-  if (special) await deps.rooms.approvals.submit(req.list, req.by, req.now);
+  if (special) await deps.rooms.approvals.submit(deps.profile, req.list, req.by, req.now);
   else if (info.settings.kind === 'general') deps.hub.list(req.list, 'fresh', 0);
   return report;
 }

@@ -55,7 +55,7 @@ async function designate(deps: RouteDeps, ctx: RequestContext) {
     // A new list starts empty; its kind decides whether it waits for approval (POLICY R4).
     await deps.rooms.hotlists.importRows([], { list: name, replace: true, settings: patch, now });
   }
-  if (becomesSpecial) await deps.rooms.approvals.submit(name, ctx.principal.user, now);
+  if (becomesSpecial) await deps.rooms.approvals.submit(deps.profile, name, ctx.principal.user, now);
   await recordChange(deps, ctx, 'hotlist.designate', { list: name, ...patch, created: before === undefined });
   return listView(deps, deps.rooms.hotlists.list(name), now);
 }
@@ -77,9 +77,10 @@ async function approve(deps: RouteDeps, ctx: RequestContext) {
   if (!pending) throw new ErrConflict(`list ${list} has nothing waiting for approval`, { list });
   const now = Date.now();
   const decided = decideApproval(deps.profile, pending, ctx.principal, yes, now, note);
-  await deps.rooms.approvals.decide(list, decided);
+  await deps.rooms.approvals.decide(list, pending, decided);
   if (decided.status === 'approved') await deps.rooms.hotlists.configureList(list, { status: 'live' });
-  await recordChange(deps, ctx, 'hotlist.approve', { list, status: decided.status, submittedBy: pending.submittedBy, ...(decided.note ? { note: decided.note } : {}) });
+  const step = { step: (pending.steps?.length ?? 0) + 1, of: deps.profile.hotlists.specialApprovers.length };
+  await recordChange(deps, ctx, 'hotlist.approve', { list, status: decided.status, ...step, submittedBy: pending.submittedBy, ...(note?.trim() ? { note: note.trim() } : {}) });
   return listView(deps, deps.rooms.hotlists.list(list), now);
 }
 

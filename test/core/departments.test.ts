@@ -104,7 +104,7 @@ describe('El Cajon (Policy 427)', () => {
     const sue = accounts.authenticate((await accounts.login('sue', 'sue passphrase 12')).token);
     checkAccess(sue, 'hotlist.approve', clock.t);
     const ec = loadProfile('el-cajon');
-    const pending = submitForApproval('ivy', T);
+    const pending = submitForApproval(ec, 'ivy', T);
     expect(() => decideApproval(ec, pending, root, true, T)).toThrow(expect.objectContaining({ code: 'PS_ERR_APPROVER_ROLE' }));
     expect(decideApproval(ec, pending, sue, true, T).status).toBe('approved');
   });

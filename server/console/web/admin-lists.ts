@@ -18,7 +18,20 @@ interface ListRow {
   readonly lastImport: number;
   /** General lists only: stale once older than the profile's download interval. */
   readonly freshness?: { readonly state: string; readonly age?: number };
-  readonly approval?: { readonly status: string; readonly submittedBy: string; readonly submittedAt: number };
+  readonly approval?: {
+    readonly status: string;
+    readonly submittedBy: string;
+    readonly submittedAt: number;
+    readonly steps?: ReadonlyArray<{ readonly by: string; readonly role: string }>;
+    /** The role whose approval the list waits for (POLICY R4: some profiles take two steps). */
+    readonly next?: string;
+  };
+}
+
+/** Who submitted a pending list, who approved it so far, and whose approval it waits for. */
+function approvalText(a: NonNullable<ListRow['approval']>): string {
+  const given = (a.steps ?? []).map((s) => `approved by ${s.by} (${s.role})`);
+  return [`submitted by ${a.submittedBy} at ${fmtTime(a.submittedAt)}`, ...given, ...(a.next ? [`waits for the ${a.next}`] : [])].join('; ');
 }
 
 const waitsForApproval = (r: ListRow): boolean => r.status === 'pending' || r.approval?.status === 'pending';
@@ -65,8 +78,10 @@ export function hotlistSections(cfg: Settings, may: ListRights): HTMLElement[] {
               h(
                 'li',
                 {},
-                `${r.name} (${r.kind}, ${r.count} entries${r.approval ? `, submitted by ${r.approval.submittedBy} at ${fmtTime(r.approval.submittedAt)}` : ''}) `,
-                may.approve ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`) : h('span', { class: 'hint' }, 'a supervisor approves'),
+                `${r.name} (${r.kind}, ${r.count} entries${r.approval ? `; ${approvalText(r.approval)}` : ''}) `,
+                may.approve
+                  ? h('button', { type: 'button', class: 'small', 'data-approve': r.name, onclick: () => void approve(r.name) }, `Approve ${r.name}`)
+                  : h('span', { class: 'hint' }, `the ${r.approval?.next ?? 'supervisor'} approves`),
               ),
             ),
           ),
@@ -76,8 +91,9 @@ export function hotlistSections(cfg: Settings, may: ListRights): HTMLElement[] {
   const approveStatus = h('p', { class: 'form-status' });
   const approve = async (list: string): Promise<void> => {
     try {
-      await post(`/v1/hotlists/${encodeURIComponent(list)}/approve`, {});
-      showStatus(approveStatus, `${list} approved; it is live.`, 'ok');
+      const after = await post<ListRow>(`/v1/hotlists/${encodeURIComponent(list)}/approve`, {});
+      const next = after.approval?.next;
+      showStatus(approveStatus, next ? `${list}: your approval is recorded; it waits for the ${next}.` : `${list} approved; it is live.`, 'ok');
       await panel.refresh();
     } catch (e) {
       showStatus(approveStatus, e instanceof Error ? e.message : String(e), 'error');

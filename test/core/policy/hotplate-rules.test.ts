@@ -55,7 +55,8 @@ describe('manual hot plates (POLICY R4)', () => {
 
 describe('special-list approval (POLICY R4)', () => {
   const ec = loadProfile('el-cajon');
-  const pending = submitForApproval('ian', T);
+  const mp = loadProfile('menlo-park');
+  const pending = submitForApproval(ec, 'ian', T);
 
   it('stays pending until the profile’s approver approves; then it is live', () => {
     expect(isLive(pending)).toBe(false);
@@ -67,11 +68,37 @@ describe('special-list approval (POLICY R4)', () => {
   });
 
   it('refuses approval by the enterer, by another role, or by a role without the action', () => {
-    expect(() => decideApproval(ec, submitForApproval('sue', T), { user: 'sue', role: 'supervisor' }, true, T)).toThrow(
+    expect(() => decideApproval(ec, submitForApproval(ec, 'sue', T), { user: 'sue', role: 'supervisor' }, true, T)).toThrow(
       expect.objectContaining({ code: 'PS_ERR_SELF_APPROVAL' }),
     );
     expect(() => decideApproval(ec, pending, { user: 'ada', role: 'administrator' }, true, T)).toThrow(expect.objectContaining({ code: 'PS_ERR_APPROVER_ROLE' }));
     expect(() => decideApproval(ec, pending, { user: 'olga', role: 'operator' }, true, T)).toThrow(expect.objectContaining({ code: 'PS_ERR_FORBIDDEN' }));
+  });
+
+  it('takes Menlo Park’s two steps in order: the ALPR administrator, then a supervisor (MP 462.4 g 5)', () => {
+    const waiting = submitForApproval(mp, 'ian', T);
+    expect(waiting).toMatchObject({ status: 'pending', steps: [], next: 'administrator' });
+    expect(() => decideApproval(mp, waiting, { user: 'sue', role: 'supervisor' }, true, T + 1)).toThrow(
+      expect.objectContaining({ code: 'PS_ERR_APPROVER_ROLE', details: { approver: 'administrator', step: 1, of: 2 } }),
+    );
+    const first = decideApproval(mp, waiting, { user: 'ada', role: 'administrator' }, true, T + 1, 'source checked');
+    expect(first).toMatchObject({ status: 'pending', next: 'supervisor', steps: [{ by: 'ada', role: 'administrator', at: T + 1, note: 'source checked' }] });
+    expect(isLive(first)).toBe(false);
+    expect(() => decideApproval(mp, first, { user: 'abe', role: 'administrator' }, true, T + 2)).toThrow(expect.objectContaining({ code: 'PS_ERR_APPROVER_ROLE' }));
+    const live = decideApproval(mp, first, { user: 'sue', role: 'supervisor' }, true, T + 2);
+    expect(live).toMatchObject({ status: 'approved', decidedBy: 'sue', decidedAt: T + 2, steps: [{ by: 'ada' }, { by: 'sue', role: 'supervisor' }] });
+    expect(live.next).toBeUndefined();
+    expect(isLive(live)).toBe(true);
+    // A rejection at the second step ends it; the first approval stays on the record.
+    expect(decideApproval(mp, first, { user: 'sue', role: 'supervisor' }, false, T + 2, 'no case')).toMatchObject({ status: 'rejected', decidedBy: 'sue', steps: [{ by: 'ada' }] });
+  });
+
+  it('never lets one person give two steps, even holding both roles over time', () => {
+    const first = decideApproval(mp, submitForApproval(mp, 'ian', T), { user: 'pat', role: 'administrator' }, true, T);
+    expect(() => decideApproval(mp, first, { user: 'pat', role: 'supervisor' }, true, T + 1)).toThrow(expect.objectContaining({ code: 'PS_ERR_SELF_APPROVAL' }));
+    expect(() => decideApproval(mp, submitForApproval(mp, 'ada', T), { user: 'ada', role: 'administrator' }, true, T)).toThrow(
+      expect.objectContaining({ code: 'PS_ERR_SELF_APPROVAL' }),
+    );
   });
 });
 

@@ -70,7 +70,7 @@ describe('investigation and administration pages in chromium', () => {
     await page.close();
   });
 
-  it('designates a special list, takes a manual hot plate with its required fields, and a supervisor approves it', async () => {
+  it('designates a special list, takes a manual hot plate with its required fields, and the administrator then a supervisor approve it', async () => {
     const admin = await browser.page();
     await signIn(admin, st.server.url, '/console/admin', PEOPLE.admin.user);
     await admin.locator('#dl-name').fill('dept-special');
@@ -98,13 +98,28 @@ describe('investigation and administration pages in chromium', () => {
     await expect.poll(() => investigator.locator('#hotplate-status').textContent()).toContain('Hot plate 8KZT301 entered; the list waits for approval');
     await investigator.close();
 
+    // Menlo Park takes two steps: the ALPR administrator, then a supervisor (MP 462.4 g 5).
+    const administrator = await browser.page();
+    await signIn(administrator, st.server.url, '/console/admin', PEOPLE.admin.user);
+    await expect.poll(() => administrator.locator('#pending-lists').textContent()).toContain('waits for the administrator');
+    await administrator.getByRole('button', { name: 'Approve dept-special' }).click();
+    await expect.poll(() => administrator.locator('#hotlists .form-status').first().textContent()).toContain('dept-special: your approval is recorded; it waits for the supervisor.');
+    expect(st.server.rooms.hotlists.list('dept-special').settings.status).toBe('pending');
+    await administrator.close();
+
     const supervisor = await browser.page();
     await signIn(supervisor, st.server.url, '/console/admin', PEOPLE.supervisor.user);
+    await expect.poll(() => supervisor.locator('#pending-lists').textContent()).toContain(`approved by ${PEOPLE.admin.user} (administrator); waits for the supervisor`);
     const approve = supervisor.getByRole('button', { name: 'Approve dept-special' });
     await approve.click();
     await expect.poll(() => supervisor.locator('#hotlists .form-status').first().textContent()).toContain('dept-special approved; it is live.');
     expect(st.server.rooms.hotlists.list('dept-special').settings.status).toBe('live');
     expect(st.server.rooms.hotlists.list('dept-special').count).toBe(1);
+    const steps = st.server.rooms.audit.query({ actions: ['hotlist.approve'] }).map((r) => [r.actor, r.subject]);
+    expect(steps).toEqual([
+      [PEOPLE.admin.user, expect.objectContaining({ status: 'pending', step: 1, of: 2 })],
+      [PEOPLE.supervisor.user, expect.objectContaining({ status: 'approved', step: 2, of: 2 })],
+    ]);
     await supervisor.close();
   });
 
