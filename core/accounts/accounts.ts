@@ -46,6 +46,14 @@ export interface LoginResult {
 const MAX_NAME = 64;
 /** scrypt hashes whatever it is given; a bounded password keeps a login cheap to refuse. */
 const MAX_PASSWORD = 1024;
+/** Names that are not accounts whose failed logins are remembered (oldest forgotten first). */
+const MAX_PHANTOMS = 10_000;
+
+/** The failed-login state of a name. */
+interface Lockout {
+  readonly failures: number;
+  readonly lockedUntil: number;
+}
 
 /** Who set up the store when there was nobody to sign in as. */
 export const BOOTSTRAP_ACTOR = 'bootstrap';
@@ -63,6 +71,8 @@ export class Accounts {
   private readonly now: () => number;
   /** Verified against when the user does not exist, so the answer takes as long. */
   private decoy: Promise<PasswordHash> | undefined;
+  /** Failed logins under names that are not accounts, so they lock like accounts do. */
+  private readonly phantoms = new Map<string, Lockout>();
 
   private constructor(opts: AccountsOptions) {
     mkdirSync(opts.dir, { recursive: true });
@@ -220,10 +230,28 @@ export class Accounts {
     await this.log({ action: 'auth.login.failed', actor: user, from, outcome: code, ...(extra ? { subject: extra } : {}) });
   }
 
+  /** One more failed login; locks after `maxFailures`. */
+  private failure<T extends Lockout>(r: T, now: number): T {
+    const failures = r.failures + 1;
+    return failures >= this.settings.maxFailures ? { ...r, failures: 0, lockedUntil: now + this.settings.lockMinutes * MINUTE_MS } : { ...r, failures };
+  }
+
+  /** A failed login under a name that is no account, counted as for a real one (bounded, in memory). */
+  private phantomFailure(user: string, now: number): Lockout {
+    const after = this.failure(this.phantoms.get(user) ?? { failures: 0, lockedUntil: 0 }, now);
+    this.phantoms.delete(user);
+    this.phantoms.set(user, after);
+    if (this.phantoms.size > MAX_PHANTOMS) this.phantoms.delete(this.phantoms.keys().next().value!);
+    return after;
+  }
+
   /**
-   * Signs a person in. Lockout is checked before the password so a locked account cannot be
-   * guessed at; a wrong password counts a failure and locks after `maxFailures` (POLICY R1).
-   * Training is not needed to sign in, only to touch data (`checkAccess`).
+   * Signs a person in. Every attempt costs one password hash, whether the name exists, is
+   * disabled or locked, and names that do not exist lock like real ones: neither the timing
+   * nor the answer tells a guesser which names are accounts. A locked account refuses even
+   * the right password, so the lock is no oracle for guesses; a wrong password counts a
+   * failure and locks after `maxFailures` (POLICY R1). A disabled account says so only to
+   * the right password. Training is not needed to sign in, only to touch data (`checkAccess`).
    */
   async login(user: string, password: string, from?: string): Promise<LoginResult> {
     const now = this.now();
@@ -233,29 +261,21 @@ export class Accounts {
       throw new ErrUnauthenticated('wrong user name or password');
     }
     const u = this.users.get(user);
-    if (!u) {
-      this.decoy ??= hashPassword('decoy password, never matches', this.settings.scrypt);
-      await verifyPassword(password, await this.decoy);
-      await this.failLogin(user, from, ErrUnauthenticated.code);
+    this.decoy ??= hashPassword('decoy password, never matches', this.settings.scrypt);
+    const right = (await verifyPassword(password, u?.password ?? (await this.decoy))) && u !== undefined;
+    const lockedUntil = u ? u.lockedUntil : (this.phantoms.get(user)?.lockedUntil ?? 0);
+    if (lockedUntil > now) {
+      await this.failLogin(user, from, ErrAccountLocked.code, { lockedUntil });
+      throw new ErrAccountLocked(`account ${user} is locked until ${new Date(lockedUntil).toISOString()}`, { lockedUntil });
+    }
+    if (!right) {
+      const after = u ? await this.update(user, (r) => this.failure(r, now)) : this.phantomFailure(user, now);
+      await this.failLogin(user, from, ErrUnauthenticated.code, after.lockedUntil > now ? { locked: after.lockedUntil } : { failures: after.failures });
       throw new ErrUnauthenticated('wrong user name or password');
     }
     if (u.disabled) {
       await this.failLogin(user, from, ErrAccountDisabled.code);
       throw new ErrAccountDisabled(`account ${user} is disabled`);
-    }
-    if (u.lockedUntil > now) {
-      await this.failLogin(user, from, ErrAccountLocked.code, { lockedUntil: u.lockedUntil });
-      throw new ErrAccountLocked(`account ${user} is locked until ${new Date(u.lockedUntil).toISOString()}`, { lockedUntil: u.lockedUntil });
-    }
-    if (!(await verifyPassword(password, u.password))) {
-      const after = await this.update(user, (r) => {
-        const failures = r.failures + 1;
-        return failures >= this.settings.maxFailures
-          ? { ...r, failures: 0, lockedUntil: now + this.settings.lockMinutes * MINUTE_MS }
-          : { ...r, failures };
-      });
-      await this.failLogin(user, from, ErrUnauthenticated.code, after.lockedUntil > now ? { locked: after.lockedUntil } : { failures: after.failures });
-      throw new ErrUnauthenticated('wrong user name or password');
     }
     if (u.reviewBy <= now) {
       await this.failLogin(user, from, ErrReviewDue.code);

@@ -66,6 +66,28 @@ describe('accounts', () => {
     expect(audit.query({ actor: 'nobody' })[0]).toMatchObject({ action: 'auth.login.failed', outcome: 'PS_ERR_UNAUTHENTICATED' });
   });
 
+  it('answers a name that is no account as it answers an account: wrong password, then locked', async () => {
+    await accounts.create(admin, { user: 'rita', name: 'Rita Real', role: 'operator', password: PW, trainedAt: T0 });
+    const answers = async (user: string): Promise<string[]> => {
+      const out: string[] = [];
+      for (let i = 0; i < 7; i++) out.push(await accounts.login(user, 'wrong password!').then(() => 'ok', (e: { code: string }) => e.code));
+      return out;
+    };
+    const real = await answers('rita');
+    expect(real).toEqual([...Array(5).fill('PS_ERR_UNAUTHENTICATED'), 'PS_ERR_ACCOUNT_LOCKED', 'PS_ERR_ACCOUNT_LOCKED']);
+    expect(await answers('ghost-user')).toEqual(real);
+    clock.t += 16 * MINUTE_MS;
+    await expect(accounts.login('ghost-user', PW)).rejects.toMatchObject({ code: 'PS_ERR_UNAUTHENTICATED' });
+    await expect(accounts.login('rita', PW)).resolves.toMatchObject({ principal: { user: 'rita' } });
+  });
+
+  it('tells a disabled account so only to the right password', async () => {
+    await accounts.create(admin, { user: 'dora', name: 'Dora Disabled', role: 'operator', password: PW, trainedAt: T0 });
+    await accounts.disable(admin, 'dora', 'on leave');
+    await expect(accounts.login('dora', 'wrong password!')).rejects.toMatchObject({ code: 'PS_ERR_UNAUTHENTICATED' });
+    await expect(accounts.login('dora', PW)).rejects.toMatchObject({ code: 'PS_ERR_ACCOUNT_DISABLED' });
+  });
+
   it('expires sessions when idle and after the absolute limit; logout ends them', async () => {
     await accounts.create(admin, { user: 'dan', name: 'Dan Dispatcher', role: 'dispatcher', password: PW, trainedAt: T0 });
     const a = await accounts.login('dan', PW);
