@@ -57,8 +57,9 @@ const ROUND_BELOW: readonly number[] = [0.6, 0.5];
 /**
  * Part of the crop the registration sits in: rows 18–82 % (the state name is above them, the
  * slogan below) and columns 10–90 % (the frame, the bolts and the crop's margin are beside
- * them; US plates keep their characters out of the outer tenth). Measured on generated crops
- * of a tuning seed, this band read alone beats the whole crop (the recogniser no longer reads
+ * them; most plates keep their characters out of their outer tenth, and a crop cut tighter is
+ * read whole by the second looks when the first is doubtful). Measured on generated crops of
+ * a tuning seed, this band read alone beats the whole crop (the recogniser no longer reads
  * the state name or a frame edge into the plate) and the located characters.
  */
 const CENTRE: Region = { top: 0.18, bottom: 0.82, left: 0.1, right: 0.9 };
