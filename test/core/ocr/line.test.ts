@@ -22,6 +22,21 @@ describe('region lines', () => {
     expect(column(whole.pixels, 160, 80).slice(0, 5).every((p) => p === -1)).toBe(true);
   });
 
+  it('takes only the columns asked for: a dark frame edge in the outer tenth is left out', () => {
+    const img = rows(200, 100, () => false);
+    for (let y = 0; y < 100; y++) img.data.fill(0, y * 200, y * 200 + 15);
+    const cut = regionLine(img, { top: 0.18, bottom: 0.82, left: 0.1, right: 0.9 }, 144);
+    expect(cut.width).toBe(144);
+    expect(Math.min(...cut.pixels)).toBe(1);
+    const full = regionLine(img, { top: 0.18, bottom: 0.82, left: 0, right: 1 }, 144);
+    expect(column(full.pixels, 144, 0).every((p) => p === -1)).toBe(true);
+    // The cut band samples 160 of the 200 columns onto 144: column u reads x = 20 + (u + ½)·160/144 − ½.
+    const ramp = rows(200, 100, () => false);
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 200; x++) ramp.data[y * 200 + x] = x;
+    const r = regionLine(ramp, { top: 0, bottom: 1, left: 0.1, right: 0.9 }, 144);
+    expect(((r.pixels[72]! + 1) / 2) * 255).toBeCloseTo(20 + 72.5 * (160 / 144) - 0.5, 3);
+  });
+
   it('turns the band about the crop centre: a turned band reaches the dark rows at one end only', () => {
     const img = rows(200, 100, (y) => y < 20);
     const left = regionLine(img, { top: 0.2, bottom: 0.8, left: 0, right: 1 }, 160, 8);
