@@ -3,11 +3,14 @@
  * the confidence calibration, latency, and throughput of the worker pool, each speed step
  * measured against the plain PP-OCR baseline in the same run.
  *
- *   npm run bench:ocr -- [--n 600] [--speed 240] [--fit]
+ *   npm run bench:ocr -- [--n 600] [--speed 240] [--fit] [--seed 3003] [--failures]
  *
  * `--fit` refits the calibration table on a separate seed and writes
  * `core/ocr/calibration.json`; the reliability table is always reported on the evaluation
- * seed, which the fit never sees. Final line:
+ * seed, which the fit never sees. `--seed` generates the sets from another seed: every
+ * choice of the pipeline (regions, widths, look weights and gates) was tuned on seed
+ * 3003 (`--seed 3003`), never on the reported seed. `--failures` prints each wrong hard read: truth,
+ * reading, the other candidates and how many looks were taken. Final line:
  * {"bench":"ocr","clean":…,"noisy":…,"hard":…,"top3_noisy":…,"ms_p50":…,"crops_per_s":…,"head_ratio":…}
  * where `head_ratio` is the recogniser's time with its output layer cut to the plate classes
  * over its time as shipped (`headStep`).
@@ -20,13 +23,13 @@ import { plateClassIndex } from '../core/ocr/alphabet.js';
 import { calibrate, fitIsotonic, reliability, type CalibrationTable } from '../core/ocr/calibration.js';
 import { compactHead } from '../core/ocr/head.js';
 import { decodeCrop, smooth } from '../core/ocr/image.js';
-import { regionLine } from '../core/ocr/line.js';
 import { PlateReader, type OcrResult, type ReadOptions } from '../core/ocr/reader.js';
 import { batchTensor } from '../core/ocr/recognizer.js';
 import { generateSet, PRESETS, type Preset, type Sample } from '../fixtures/crops/generate.js';
 import { loadModel, type VerifiedModel } from '../models/loader.js';
 import { createOcrPool } from '../workers/ocr-pool.js';
 
+/** Seed of the reported figures; the pipeline is tuned on seed 3003, the calibration fitted on `FIT_SEED`. */
 const EVAL_SEED = 1001;
 const FIT_SEED = 2002;
 const IDENTITY: CalibrationTable = { method: 'identity', fittedOn: 'none', x: [0, 1], y: [0, 1] };
@@ -59,6 +62,16 @@ function accuracy(samples: readonly Sample[], results: readonly OcrResult[]): Ac
     if (r.cands.slice(0, 3).some(([p]) => p === s.plate)) top3++;
   });
   return { exact: exact / samples.length, top3: top3 / samples.length };
+}
+
+/** Wrong reads: truth, reading with its confidence, the other candidates, looks taken. */
+function printFailures(samples: readonly Sample[], results: readonly OcrResult[]): void {
+  samples.forEach((s, i) => {
+    const r = results[i]!;
+    if (r.plate === s.plate) return;
+    const others = r.cands.slice(1).map(([p, c]) => `${p === s.plate ? '*' : ''}${p} ${c.toFixed(2)}`);
+    console.log(`    ${s.plate.padEnd(8)} read ${r.plate.padEnd(8)} ${r.conf.toFixed(2)}  looks ${r.looks}  [${others.join(', ')}]  ${s.state} ${s.font} ${s.crop.w}×${s.crop.h}`);
+  });
 }
 
 interface Run {
@@ -106,7 +119,7 @@ function reportStep(name: string, samples: readonly Sample[], run: Run, base?: R
 
 /**
  * The output layer cut to the plate classes (`head.ts`) against the model as shipped: the
- * same batches of four 160 px centre-band lines through both sessions, interleaved, one
+ * same batches of four centre-band lines (the first looks) through both sessions, interleaved, one
  * thread each; median milliseconds a batch.
  */
 async function headStep(model: VerifiedModel, samples: readonly Sample[]): Promise<number> {
@@ -114,10 +127,16 @@ async function headStep(model: VerifiedModel, samples: readonly Sample[]): Promi
   const full = await ort.InferenceSession.create(model.recognizerPath, options);
   const index = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
   const compact = await ort.InferenceSession.create(compactHead(readFileSync(model.recognizerPath), index), options);
-  const lines = await Promise.all(samples.map(async (s) => regionLine(smooth(await decodeCrop(s.crop)), 0.18, 0.82, 160)));
+  const lines = await Promise.all(
+    samples.map(async (s) => {
+      const img = await decodeCrop(s.crop);
+      return PlateReader.firstLook(img, smooth(img));
+    }),
+  );
+  const width = lines[0]!.width;
   const times = { full: [] as number[], compact: [] as number[] };
   for (let i = 0; i + 4 <= lines.length; i += 4) {
-    const feeds = { [full.inputNames[0]!]: batchTensor(lines, [i, i + 1, i + 2, i + 3], 160) };
+    const feeds = { [full.inputNames[0]!]: batchTensor(lines, [i, i + 1, i + 2, i + 3], width) };
     const order = (i / 4) % 2 === 0 ? (['full', 'compact'] as const) : (['compact', 'full'] as const);
     for (const which of order) {
       const t = performance.now();
@@ -129,18 +148,19 @@ async function headStep(model: VerifiedModel, samples: readonly Sample[]): Promi
   await compact.release();
   const f = quantile(times.full, 0.5);
   const c = quantile(times.compact, 0.5);
-  console.log(`  recogniser, batch of 4 × 160 px: 6,625 classes ${f.toFixed(2)} ms, 37 classes ${c.toFixed(2)} ms (median of ${times.full.length}, interleaved): ${(100 * (1 - c / f)).toFixed(1)} % less`);
+  console.log(`  recogniser, batch of 4 × ${width} px: 6,625 classes ${f.toFixed(2)} ms, 37 classes ${c.toFixed(2)} ms (median of ${times.full.length}, interleaved): ${(100 * (1 - c / f)).toFixed(1)} % less`);
   return c / f;
 }
 
 async function main(): Promise<void> {
   const n = arg('n', 600);
   const speedN = arg('speed', 240);
+  const seed = arg('seed', EVAL_SEED);
   console.log(`node ${process.version}, ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`sets: ${n} crops per preset (seed ${EVAL_SEED}); speed steps on ${speedN} noisy crops`);
+  console.log(`sets: ${n} crops per preset (seed ${seed}); speed steps on ${speedN} noisy crops`);
   const model = loadModel();
   const sets = new Map<Preset, Sample[]>();
-  for (const p of PRESETS) sets.set(p, await generateSet(p, EVAL_SEED, n));
+  for (const p of PRESETS) sets.set(p, await generateSet(p, seed, n));
 
   // Speed steps on one thread, then the pool, each against the plain baseline.
   const reader = await PlateReader.create(model, { threads: 1 });
@@ -174,7 +194,9 @@ async function main(): Promise<void> {
     const a = accuracy(samples, results);
     acc.set(p, a);
     if (p !== 'clean') results.forEach((r, i) => calib.push([r.conf, r.plate === samples[i]!.plate]));
-    console.log(`  ${p.padEnd(6)} ${pct(a.exact).toFixed(2)}% / ${pct(a.top3).toFixed(2)}%`);
+    const looks = results.reduce((s, r) => s + r.looks, 0) / results.length;
+    console.log(`  ${p.padEnd(6)} ${pct(a.exact).toFixed(2)}% / ${pct(a.top3).toFixed(2)}%  (${looks.toFixed(3)} looks a crop)`);
+    if (p === 'hard' && process.argv.includes('--failures')) printFailures(samples, results);
   }
   await pool.close();
 

@@ -135,25 +135,33 @@ export function aspectWidth(img: GrayImage, top: number, bottom: number, stretch
   return Math.min(maxWidth, frames(Math.round((stretch * img.w * LINE_H) / ((bottom - top) * img.h))));
 }
 
+/** Part of a crop as fractions of its height (`top`..`bottom`) and width (`left`..`right`). */
+export interface Region {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
 /**
- * Rows `top`..`bottom` of the crop (fractions of its height), turned `turnDeg` about the
- * crop's centre, scaled to the line height and to `width`. Stretched, condensed plate
- * characters span enough CTC frames that a doubled `EE` keeps a blank between its two `E`s,
- * with no need to find the characters first.
+ * `region` of the crop turned `turnDeg` about the crop's centre, scaled to the line height and
+ * to `width`. Stretched, condensed plate characters span enough CTC frames that a doubled `EE`
+ * keeps a blank between its two `E`s, with no need to find the characters first.
  */
-export function regionLine(img: GrayImage, top: number, bottom: number, width: number, turnDeg = 0): Line {
-  const rows = (bottom - top) * img.h;
+export function regionLine(img: GrayImage, region: Region, width: number, turnDeg = 0): Line {
+  const rows = (region.bottom - region.top) * img.h;
   const pixels = new Float32Array(LINE_H * width);
-  const sx = img.w / width;
+  const sx = ((region.right - region.left) * img.w) / width;
   const sy = rows / LINE_H;
   const cos = Math.cos((turnDeg * Math.PI) / 180);
   const sin = Math.sin((turnDeg * Math.PI) / 180);
   const cx = img.w / 2;
   const cy = img.h / 2;
+  const x0 = region.left * img.w;
   for (let v = 0; v < LINE_H; v++) {
-    const dy = top * img.h + (v + 0.5) * sy - 0.5 - cy;
+    const dy = region.top * img.h + (v + 0.5) * sy - 0.5 - cy;
     for (let uu = 0; uu < width; uu++) {
-      const dx = (uu + 0.5) * sx - 0.5 - cx;
+      const dx = x0 + (uu + 0.5) * sx - 0.5 - cx;
       pixels[v * width + uu] = (bilinear(img, cx + cos * dx - sin * dy, cy + sin * dx + cos * dy) / 255) * 2 - 1;
     }
   }

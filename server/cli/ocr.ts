@@ -61,7 +61,7 @@ export function registerOcr(program: Command): void {
             [result] = (await reader.read([cropFromFile(file)], { states: [opts.state] })) as [OcrResult];
           } catch (e) {
             if (!isPlateSafeError(e)) throw e;
-            result = { plate: '', conf: 0, cands: [], chars: [], ms: 0, error: { code: e.code, message: e.message } };
+            result = { plate: '', conf: 0, cands: [], chars: [], looks: 0, ms: 0, error: { code: e.code, message: e.message } };
           }
           process.stdout.write(`${line(file, result, opts.json === true)}\n`);
         }

@@ -18,6 +18,7 @@ describe('OCR worker pool', () => {
     const right = results.filter((r, i) => r.plate === fx[i]!.plate).length;
     expect(right).toBeGreaterThanOrEqual(fx.length - 1);
     expect(results.every((r) => r.ms > 0)).toBe(true);
+    expect(results.every((r) => r.looks >= 1)).toBe(true);
     expect(pool.threads).toBe(2);
   });
 

@@ -41,7 +41,7 @@ describe('recogniser output layer cut to the plate classes', () => {
     full = await ort.InferenceSession.create(model.recognizerPath, OPTIONS);
     compact = await ort.InferenceSession.create(compactHead(readFileSync(model.recognizerPath), index), OPTIONS);
     const fx = [...fixtureSet('noisy'), ...fixtureSet('hard')];
-    lines = await Promise.all(fx.map(async (f) => regionLine(smooth(await decodeCrop(f.crop)), 0.18, 0.82, WIDTH)));
+    lines = await Promise.all(fx.map(async (f) => regionLine(smooth(await decodeCrop(f.crop)), { top: 0.18, bottom: 0.82, left: 0, right: 1 }, WIDTH)));
   });
   afterAll(async () => {
     await full.release();

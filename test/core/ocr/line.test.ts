@@ -14,20 +14,35 @@ const column = (pixels: Float32Array, width: number, u: number): number[] => Arr
 describe('region lines', () => {
   it('takes only the rows asked for: a dark state name above the centre band is left out', () => {
     const img = rows(200, 100, (y) => y < 15);
-    const band = regionLine(img, 0.18, 0.82, 160);
+    const band = regionLine(img, { top: 0.18, bottom: 0.82, left: 0, right: 1 }, 160);
     expect(band.width).toBe(160);
     expect(band.pixels.length).toBe(160 * LINE_H);
     expect(Math.min(...band.pixels)).toBe(1);
-    const whole = regionLine(img, 0, 1, 160);
+    const whole = regionLine(img, { top: 0, bottom: 1, left: 0, right: 1 }, 160);
     expect(column(whole.pixels, 160, 80).slice(0, 5).every((p) => p === -1)).toBe(true);
+  });
+
+  it('takes only the columns asked for: a dark frame edge in the outer tenth is left out', () => {
+    const img = rows(200, 100, () => false);
+    for (let y = 0; y < 100; y++) img.data.fill(0, y * 200, y * 200 + 15);
+    const cut = regionLine(img, { top: 0.18, bottom: 0.82, left: 0.1, right: 0.9 }, 144);
+    expect(cut.width).toBe(144);
+    expect(Math.min(...cut.pixels)).toBe(1);
+    const full = regionLine(img, { top: 0.18, bottom: 0.82, left: 0, right: 1 }, 144);
+    expect(column(full.pixels, 144, 0).every((p) => p === -1)).toBe(true);
+    // The cut band samples 160 of the 200 columns onto 144: column u reads x = 20 + (u + ½)·160/144 − ½.
+    const ramp = rows(200, 100, () => false);
+    for (let y = 0; y < 100; y++) for (let x = 0; x < 200; x++) ramp.data[y * 200 + x] = x;
+    const r = regionLine(ramp, { top: 0, bottom: 1, left: 0.1, right: 0.9 }, 144);
+    expect(((r.pixels[72]! + 1) / 2) * 255).toBeCloseTo(20 + 72.5 * (160 / 144) - 0.5, 3);
   });
 
   it('turns the band about the crop centre: a turned band reaches the dark rows at one end only', () => {
     const img = rows(200, 100, (y) => y < 20);
-    const left = regionLine(img, 0.2, 0.8, 160, 8);
+    const left = regionLine(img, { top: 0.2, bottom: 0.8, left: 0, right: 1 }, 160, 8);
     expect(Math.min(...column(left.pixels, 160, 2))).toBeLessThan(0);
     expect(Math.min(...column(left.pixels, 160, 157))).toBe(1);
-    const right = regionLine(img, 0.2, 0.8, 160, -8);
+    const right = regionLine(img, { top: 0.2, bottom: 0.8, left: 0, right: 1 }, 160, -8);
     expect(Math.min(...column(right.pixels, 160, 157))).toBeLessThan(0);
     expect(Math.min(...column(right.pixels, 160, 2))).toBe(1);
   });

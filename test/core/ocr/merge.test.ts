@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CAMERA_DEFAULT_CONF, mergeCandidates } from '../../../core/ocr/merge.js';
 import type { OcrResult } from '../../../core/ocr/reader.js';
 
-const ocr = (cands: Array<[string, number]>): OcrResult => ({ plate: cands[0]![0], conf: cands[0]![1], cands, chars: [], ms: 1 });
+const ocr = (cands: Array<[string, number]>): OcrResult => ({ plate: cands[0]![0], conf: cands[0]![1], cands, chars: [], looks: 1, ms: 1 });
 
 describe('camera and OCR candidates', () => {
   it('matches on the union of both sets', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrate } from '../../../core/ocr/calibration.js';
 import { decodeCrop, smooth } from '../../../core/ocr/image.js';
 import { PlateReader } from '../../../core/ocr/reader.js';
 import { loadModel } from '../../../models/loader.js';
@@ -48,14 +49,32 @@ describe('plate reader on committed crops', () => {
     const round2 = PlateReader.moreLooks(2, img, soft);
     expect(round1.length).toBeGreaterThanOrEqual(1);
     expect(round1.length).toBeLessThanOrEqual(2);
-    expect(round1[round1.length - 1]!.width).toBeGreaterThan(first.width);
-    expect(round2).toHaveLength(4);
-    for (const line of round2) {
+    expect(round1[round1.length - 1]!.kind).toBe('whole');
+    expect(round1[round1.length - 1]!.line.width).toBeGreaterThan(first.width);
+    expect(round2.map((l) => l.kind)).toEqual(['turned', 'turned', 'shifted', 'shifted']);
+    for (const { line } of round2) {
       expect(line.width).toBe(first.width);
       expect(line.pixels).not.toEqual(first.pixels);
     }
     expect(PlateReader.moreLooks(3, img, soft)).toEqual([]);
     expect(PlateReader.moreLooks(1, img, soft, { mode: 'plain' })).toEqual([]);
+  });
+
+  it('keeps a sure first look alone and looks again at doubtful crops only', async () => {
+    const fx = fixtureSet('clean').concat(fixtureSet('hard'));
+    // A crop with no plate in it, only speckle: no look can be sure of it.
+    const speckle = new Uint8Array(200 * 100).map((_, i) => ((i * 2654435761) >>> 24) & 255);
+    const results = await reader.read([...fx.map((f) => f.crop), { fmt: 'gray8', w: 200, h: 100, data: speckle }]);
+    expect(results[fx.length]!.looks).toBeGreaterThan(1);
+    const alone = results.filter((r) => r.looks === 1);
+    const again = results.filter((r) => r.looks > 1);
+    expect(alone.length).toBeGreaterThan(0);
+    expect(again.length).toBeGreaterThan(0);
+    // A first look is kept alone only when its share of the likelihood reaches the gate.
+    for (const r of alone) expect(r.conf).toBeGreaterThanOrEqual(calibrate(0.6) - 1e-9);
+    // Round 1 adds the whole crop (and the located characters when found), round 2 four bands.
+    for (const r of again) expect([2, 3, 6, 7]).toContain(r.looks);
+    expect(results.filter((r, i) => r.looks === 1 && fx[i]!.file.includes('/clean/')).length).toBeGreaterThanOrEqual(10);
   });
 
   it('reads a crop the same alone as in a batch whose first looks share one inference call', async () => {
