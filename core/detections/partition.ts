@@ -76,9 +76,13 @@ export class Partition {
   private readonly cams: Database<Buffer, number>;
   private readonly snap: Database<Buffer, string>;
   private readonly blocks = new BlockDirectory();
-  /** The block last opened by a read (a page of results usually sits in a few blocks). */
+  /**
+   * The block last opened by a read, in a buffer reused for every open (a page of results
+   * usually sits in a few blocks). Wiped when a search is done with it (`forgetRead`).
+   */
   private openStart = -1;
   private openBlock: Buffer | undefined;
+  private blockBuf = Buffer.alloc(4096);
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
   readonly terms = new BitmapMap();
@@ -287,11 +291,27 @@ export class Partition {
     if (start !== this.openStart) {
       const raw = this.rec.getBinaryFast(start);
       if (raw === undefined) return undefined;
-      this.openBlock = this.sealer.open(SEALED_RECORDS, start, raw);
+      const need = Sealer.plainLength(raw);
+      if (need > this.blockBuf.length) this.blockBuf = Buffer.alloc(need);
+      // Forgotten first: a block that fails to open must not leave the previous one named.
+      this.openStart = -1;
+      this.openBlock = this.sealer.openInto(SEALED_RECORDS, start, raw, this.blockBuf);
       this.openStart = start;
     }
     const block = this.openBlock!;
     return num - start < blockCount(block) ? blockRecord(block, num - start) : undefined;
+  }
+
+  /**
+   * Wipes the plaintext of the last opened block: a search calls it when done, so no record
+   * outlives the query that read it in memory (POLICY R7) and no query is served from a
+   * block an earlier one opened.
+   */
+  forgetRead(): void {
+    if (this.openStart < 0) return;
+    this.blockBuf.fill(0);
+    this.openStart = -1;
+    this.openBlock = undefined;
   }
 
   images(num: number): Buffer | undefined {
@@ -327,6 +347,7 @@ export class Partition {
   }
 
   async close(): Promise<void> {
+    this.forgetRead();
     await this.env.close();
   }
 }

@@ -70,6 +70,22 @@ describe('detection store: writes', () => {
 });
 
 describe('detection store: search', () => {
+
+  it('wipes the plaintext of the blocks it opened once a search or a view is done (POLICY R7)', async () => {
+    const { s } = fresh();
+    const res = await s.appendBatch([det('cam-1', 1, '7WIPE12', NOW - 1000), det('cam-1', 2, '7WIPE13', NOW - 900)]);
+    const page = await s.search({ pattern: '7WIPE1?', from: NOW - DAY, to: NOW + 1 }, INVESTIGATOR, new MemorySink());
+    expect(page.items.map((d) => d.plate).sort()).toEqual(['7WIPE12', '7WIPE13']);
+    const p = s.partitionList()[0]!;
+    const held = (): Buffer => (p as unknown as { blockBuf: Buffer }).blockBuf;
+    expect(held().includes(Buffer.from('WIPE'))).toBe(false);
+    expect((await s.get((res[0] as { id: string }).id, INVESTIGATOR, new MemorySink())).plate).toBe('7WIPE12');
+    expect(held().includes(Buffer.from('WIPE'))).toBe(false);
+    // The buffer did hold the block while it was read: the check above can fail.
+    expect(p.record(0)!.includes(Buffer.from('7WIPE12'))).toBe(true);
+    expect(held().includes(Buffer.from('WIPE'))).toBe(true);
+    p.forgetRead();
+  });
   const plates = ['7ABC123', '7ABX912', '7AB12', '8XYD30Q', '8XKD3O1', 'BX7O3Q1', 'ABC123', 'ZBC12Z', '4CBC125', '1TEST12'];
 
   async function seeded(): Promise<DetectionStore> {
