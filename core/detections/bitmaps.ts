@@ -17,6 +17,8 @@ export { RoaringBitmap32 };
 /** Additions buffered before they are sorted by key for the bitmaps. */
 const SORT_AT = 1 << 20;
 const NONE = new Uint32Array(0);
+/** The union of nothing (never handed out for writing). */
+const EMPTY: Bitmap = new RoaringBitmap32();
 
 export class BitmapArray {
   private readonly maps: (Bitmap | undefined)[] = [];
@@ -123,14 +125,19 @@ export class BitmapArray {
     return this.maps[key];
   }
 
-  /** Union of the bitmaps of `keys` (a new bitmap, possibly empty). */
+  /**
+   * Union of the bitmaps of `keys`, possibly empty; callers must not mutate it. One bitmap
+   * present (a pattern's character class of which only one reading occurs) is returned as
+   * it is: copying it cost a native bitmap each partition for nothing.
+   */
   union(keys: readonly number[]): Bitmap {
     const parts: Bitmap[] = [];
     for (const k of keys) {
       const bm = this.get(k);
       if (bm !== undefined) parts.push(bm);
     }
-    return parts.length === 0 ? new RoaringBitmap32() : RoaringBitmap32.orMany(parts);
+    if (parts.length === 1) return parts[0]!;
+    return parts.length === 0 ? EMPTY : RoaringBitmap32.orMany(parts);
   }
 
   /** Portable serialisation of every bitmap (for the partition's index snapshot). */
@@ -189,13 +196,18 @@ export class BitmapMap {
 }
 
 /**
- * AND of bitmaps into a new bitmap (no input is mutated). Callers list the most selective
- * first: roaring's AND already costs what the smaller side holds, so asking each bitmap its
- * size to sort them (a native call each) cost more than it saved.
+ * AND of bitmaps into a new bitmap (no input is mutated), or null when the first misses any
+ * other. Callers list the most selective first: roaring's AND already costs what the smaller
+ * side holds, so asking each bitmap its size to sort them (a native call each) cost more than
+ * it saved. Most partitions hold no match for a query: asking whether two bitmaps meet
+ * allocates nothing (about 0.1 µs) where building their AND makes a new native bitmap
+ * (about 1.2 µs), so the misses are found first.
  */
-export function intersect(parts: Bitmap[]): Bitmap {
+export function intersect(parts: Bitmap[]): Bitmap | null {
   if (parts.length === 0) throw new RangeError('intersect of nothing');
-  const acc = parts.length === 1 ? parts[0]!.clone() : RoaringBitmap32.and(parts[0]!, parts[1]!);
+  const first = parts[0]!;
+  for (let i = 1; i < parts.length; i++) if (!first.intersects(parts[i]!)) return null;
+  const acc = parts.length === 1 ? first.clone() : RoaringBitmap32.and(first, parts[1]!);
   // roaring has no andMany: fold with andInPlace.
   for (let i = 2; i < parts.length; i++) acc.andInPlace(parts[i]!);
   return acc;

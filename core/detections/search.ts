@@ -132,7 +132,7 @@ class Plan {
     }
     if (parts.length === 1) return hits;
     const out = intersect(parts);
-    return out.isEmpty ? null : out;
+    return out === null || out.isEmpty ? null : out;
   }
 
   /** True when the partition lies wholly in the time range and no candidate needs confirming. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitmapArray } from '../../../core/detections/bitmaps.js';
+import { BitmapArray, intersect, RoaringBitmap32 } from '../../../core/detections/bitmaps.js';
 
 describe('buffered bitmaps', () => {
   it('hold every number added, through sorts and partial drains, and when read mid-way', () => {
@@ -27,5 +27,31 @@ describe('buffered bitmaps', () => {
     }
     expect(sum).toBe(total);
     expect(bm.get(keyOf(total - 1))!.maximum()).toBe(total - 1);
+  });
+
+  it('intersects into a new bitmap, or null when the first part misses another, never changing its inputs', () => {
+    const a = new RoaringBitmap32([1, 5, 9, 70_000, 140_000]);
+    const b = new RoaringBitmap32([5, 9, 70_000, 200_000]);
+    const c = new RoaringBitmap32([9, 70_000, 3]);
+    expect(intersect([a, b, c])!.toArray()).toEqual([9, 70_000]);
+    expect(intersect([a])!.toArray()).toEqual(a.toArray());
+    expect(intersect([a, b, new RoaringBitmap32([2, 4])])).toBeNull();
+    // Pairs with the first part all meet, yet the three share nothing: an empty bitmap.
+    expect(intersect([a, new RoaringBitmap32([1, 5]), new RoaringBitmap32([9])])!.isEmpty).toBe(true);
+    expect(a.toArray()).toEqual([1, 5, 9, 70_000, 140_000]);
+    expect(() => intersect([])).toThrow(RangeError);
+  });
+
+  it('unite the bitmaps of the keys present, without copying a lone one or changing any', () => {
+    const bm = new BitmapArray();
+    bm.add(1, 10);
+    bm.add(1, 70_000);
+    bm.add(4, 11);
+    bm.add(4, 10);
+    expect(bm.union([0, 2, 3]).isEmpty).toBe(true);
+    expect(bm.union([1, 7])).toBe(bm.get(1));
+    expect(bm.union([1, 4]).toArray()).toEqual([10, 11, 70_000]);
+    expect(bm.get(1)!.toArray()).toEqual([10, 70_000]);
+    expect(bm.get(4)!.toArray()).toEqual([10, 11]);
   });
 });
