@@ -10,6 +10,7 @@
  * meanwhile (group commit); a write resolves only once `env.flushed` says the commit is on
  * disk, never on mere visibility.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
@@ -95,6 +96,8 @@ export class Partition {
   /** Next detection number to hand out. */
   nextNum = 0;
   private snapshotAt = 0;
+  /** `indexedBelow` when the index was last frozen (`freezeIndex`), or -1. */
+  private frozenAt = -1;
   readonly camNames: string[] = [];
   readonly camNumbers = new Map<string, number>();
   /** Cameras numbered since the last write was issued. */
@@ -344,6 +347,20 @@ export class Partition {
     this.altIndex.bitmaps.release();
     this.terms.bitmaps.release();
     this.byCam.release();
+  }
+
+  /**
+   * Lays the index of a partition no longer written out in frozen bitmaps (`bitmaps.ts`
+   * says why), a slice at a time with a turn of the event loop between slices, so writes and
+   * searches go on meanwhile. Late writes thaw what they touch; a later call freezes it again.
+   */
+  async freezeIndex(): Promise<void> {
+    if (this.frozenAt === this.indexedBelow) return;
+    const at = this.indexedBelow;
+    for (const arr of [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam]) {
+      for (let k = 0; k < arr.keyCount; k = arr.freezeSome(k)) await nextTurn();
+    }
+    this.frozenAt = at;
   }
 
   async close(): Promise<void> {

@@ -366,6 +366,7 @@ export class DetectionStore {
       if (p.end > now) continue;
       await p.snapshot();
       p.releaseBuffers();
+      await p.freezeIndex();
       n++;
     }
     return n;

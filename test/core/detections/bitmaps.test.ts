@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitmapArray, intersect, RoaringBitmap32 } from '../../../core/detections/bitmaps.js';
+import { BitmapArray, FREEZE_SLICE, intersect, RoaringBitmap32 } from '../../../core/detections/bitmaps.js';
 
 describe('buffered bitmaps', () => {
   it('hold every number added, through sorts and partial drains, and when read mid-way', () => {
@@ -53,5 +53,38 @@ describe('buffered bitmaps', () => {
     expect(bm.union([1, 4]).toArray()).toEqual([10, 11, 70_000]);
     expect(bm.get(1)!.toArray()).toEqual([10, 70_000]);
     expect(bm.get(4)!.toArray()).toEqual([10, 11]);
+  });
+
+  it('freeze a slice at a time into read-only views that keep every number, and thaw on a late write', () => {
+    const bm = new BitmapArray();
+    const keys = FREEZE_SLICE + 37;
+    for (let n = 0; n < 200_000; n++) bm.add(n % keys, n);
+    const before = bm.get(5)!.toArray();
+    let k = 0;
+    let slices = 0;
+    while (k < bm.keyCount) {
+      k = bm.freezeSome(k);
+      slices++;
+    }
+    expect(slices).toBe(2);
+    const frozen = bm.get(5)!;
+    expect(frozen.isFrozen).toBe(true);
+    expect(frozen.toArray()).toEqual(before);
+    expect(bm.get(keys - 1)!.isFrozen).toBe(true);
+    expect(() => frozen.add(1)).toThrow();
+    // A frozen bitmap serialises like any other (the partition's index snapshot).
+    const copy = new BitmapArray();
+    copy.load(bm.serialize());
+    expect(copy.get(5)!.toArray()).toEqual(before);
+    // A late write thaws the bitmap it touches, and only that one.
+    bm.add(5, 300_000);
+    bm.drain();
+    const thawed = bm.get(5)!;
+    expect(thawed.isFrozen).toBe(false);
+    expect(thawed.toArray()).toEqual([...before, 300_000]);
+    expect(bm.get(6)!.isFrozen).toBe(true);
+    expect(bm.freezeSome(0)).toBe(FREEZE_SLICE);
+    expect(bm.get(5)!.isFrozen).toBe(true);
+    expect(bm.get(5)!.has(300_000)).toBe(true);
   });
 });

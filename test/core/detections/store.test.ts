@@ -102,6 +102,23 @@ describe('detection store: search', () => {
 
   const search = (s: DetectionStore, q: Parameters<DetectionStore['search']>[0]) => s.search(q, INVESTIGATOR, new MemorySink());
 
+  it('searches closed partitions whose index was frozen at a checkpoint, and a late read written into one', async () => {
+    const s = await seeded();
+    const queries = [{ pattern: '7AB*12' }, { pattern: '?BC12?' }, { pattern: '8X?D3[0O]?' }, { pattern: '*12', state: 'CA', cams: ['cam-odd'] }];
+    const before = await Promise.all(queries.map((q) => search(s, q)));
+    expect(await s.checkpoint(NOW + 2 * DAY)).toBe(s.partitionList().length);
+    const frozen = s.partitionList()[0]!;
+    expect(frozen.plateIndex.bitmaps.get(frozen.plateIndex.bitmaps.keyCount - 1)?.isFrozen).toBe(true);
+    const after = await Promise.all(queries.map((q) => search(s, q)));
+    expect(after.map((p) => p.items.map((d) => d.id))).toEqual(before.map((p) => p.items.map((d) => d.id)));
+    expect(after.map((p) => p.total)).toEqual([2, 2, 2, 1]);
+    // A camera uploading its backlog late writes into a frozen partition.
+    expect((await s.append(det('cam-late', 1, '7ABQ912', NOW - 41 * 3_600_000, { st: 'CA' }))).status).toBe('stored');
+    expect((await search(s, { pattern: '7AB*12' })).items.map((d) => d.plate)).toEqual(['7AB12', '7ABQ912', '7ABX912']);
+    await s.checkpoint(NOW + 2 * DAY);
+    expect((await search(s, { pattern: '7AB?912' })).total).toBe(2);
+  });
+
   it('answers the issue\'s partial plates, newest first, with a total', async () => {
     const s = await seeded();
     const p = await search(s, { pattern: '7AB*12' });
