@@ -167,7 +167,13 @@ async function main(): Promise<void> {
   const p95 = percentile(mine.ms, 95);
   const p95Month = percentile(mine.ms.filter((_, i) => Math.floor(i / patterns.length) % 2 === 1), 95);
   process.stdout.write(`store search: p50 ${round(p50)} ms, p95 ${round(p95)} ms (30 days p95 ${round(p95Month)} ms) over ${mine.ms.length} queries\n`);
-  for (let i = 0; i < patterns.length; i++) process.stdout.write(`  ${patterns[i]}\t1 day ${mine.totals[i]}\t30 days ${mine.totals[i + patterns.length]}\n`);
+  // Each query's slower timed pass: the p50 falls on one group of them (the cheapest 30-day ones).
+  const n = patterns.length * ranges.length;
+  const slower = (q: number): number => Math.max(...mine.ms.filter((_, i) => i % n === q));
+  for (let i = 0; i < patterns.length; i++) {
+    const j = i + patterns.length;
+    process.stdout.write(`  ${patterns[i]}\t1 day ${mine.totals[i]} (${round(slower(i))} ms)\t30 days ${mine.totals[j]} (${round(slower(j))} ms)\n`);
+  }
   const drop = await compactUnderIngest(store, end);
   process.stdout.write(`compaction: dropped a day (${drop.purged} detections) in ${round(drop.compactS, 3)} s; max ingest batch latency ${round(drop.stallMs, 1)} ms meanwhile (${round(drop.baselineMs, 1)} ms before)\n`);
   await store.close();

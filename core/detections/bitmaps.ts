@@ -13,13 +13,21 @@
  */
 import roaring from 'roaring';
 
-const { RoaringBitmap32 } = roaring;
+const { RoaringBitmap32, bufferAlignedAllocUnsafe } = roaring;
 export type Bitmap = InstanceType<typeof RoaringBitmap32>;
 export { RoaringBitmap32 };
 
 /** Additions buffered before they are grouped by key for the bitmaps. */
 const SORT_AT = 1 << 20;
 const FIRST_SIZE = 1024;
+/** roaring's in-memory layout, which a frozen view reads in place (never written to disk). */
+const FROZEN = 'unsafe_frozen_croaring';
+/** Frozen views need their data 32-byte aligned. */
+const ALIGN = 32;
+/** Bitmaps frozen per call of `freezeSome`, so ingest never waits for a whole partition. */
+export const FREEZE_SLICE = 1000;
+/** The union of nothing (never handed out for writing). */
+const EMPTY: Bitmap = new RoaringBitmap32();
 /**
  * Work units (a number scattered or handed over) a drain may do per addition since the last
  * drain. A set-aside buffer of n additions needs 2n units and the next buffer fills after n
@@ -114,6 +122,8 @@ class Grouping {
 
 export class BitmapArray {
   private readonly maps: (Bitmap | undefined)[] = [];
+  /** 1 where the bitmap is a read-only frozen view (`freezeSome`). */
+  private frozen = new Uint8Array(0);
   private filling = new Additions(FIRST_SIZE);
   /** The buffer set aside for grouping, while `filling` takes new additions. */
   private grouping: Grouping | undefined;
@@ -174,6 +184,7 @@ export class BitmapArray {
       if (from === to) continue;
       let bm = this.maps[k];
       if (bm === undefined) bm = this.maps[k] = new RoaringBitmap32();
+      else if (this.frozen[k] === 1) bm = this.thaw(k, bm);
       bm.addMany(sorted.subarray(from, to));
       done += to - from;
     }
@@ -199,20 +210,79 @@ export class BitmapArray {
     this.scratch = new Uint32Array(0);
   }
 
+  /**
+   * Replaces the bitmaps from key `from` on, at most FREEZE_SLICE of them, by frozen views
+   * over one aligned buffer, and returns the key to continue from (done at `keyCount`). Why:
+   * a bitmap built during ingest is a chain of separate allocations (object, container
+   * arrays, each container, its values), and a 30-day query reads a few bitmaps in each of
+   * 30 partitions, missing the cache at every link. A frozen view keeps a bitmap's parts in
+   * one allocation and its values side by side in the buffer. For partitions no longer
+   * written: a late write thaws the bitmap it touches into a copy.
+   */
+  freezeSome(from: number): number {
+    this.flush();
+    const maps = this.maps;
+    const end = Math.min(maps.length, from + FREEZE_SLICE);
+    if (this.frozen.length < maps.length) {
+      const next = new Uint8Array(maps.length);
+      next.set(this.frozen);
+      this.frozen = next;
+    }
+    const sizes = new Uint32Array(end - from);
+    let total = 0;
+    for (let k = from; k < end; k++) {
+      const bm = maps[k];
+      if (bm === undefined || this.frozen[k] === 1) continue;
+      bm.runOptimize();
+      sizes[k - from] = bm.getSerializationSizeInBytes(FROZEN);
+      total += Math.ceil(sizes[k - from]! / ALIGN) * ALIGN;
+    }
+    if (total === 0) return end;
+    const buf = bufferAlignedAllocUnsafe(total, ALIGN);
+    let at = 0;
+    for (let k = from; k < end; k++) {
+      const size = sizes[k - from]!;
+      if (size === 0) continue;
+      const view = buf.subarray(at, at + size);
+      maps[k]!.serialize(FROZEN, view);
+      maps[k] = RoaringBitmap32.unsafeFrozenView(view, FROZEN);
+      this.frozen[k] = 1;
+      at += Math.ceil(size / ALIGN) * ALIGN;
+    }
+    return end;
+  }
+
+  /** Number of keys (one past the highest). */
+  get keyCount(): number {
+    return this.maps.length;
+  }
+
+  private thaw(k: number, bm: Bitmap): Bitmap {
+    const copy = new RoaringBitmap32(bm);
+    this.maps[k] = copy;
+    this.frozen[k] = 0;
+    return copy;
+  }
+
   /** The bitmap for `key`, every buffered number included; callers must not mutate it. */
   get(key: number): Bitmap | undefined {
     if (this.filling.count > 0 || this.grouping !== undefined) this.flush();
     return this.maps[key];
   }
 
-  /** Union of the bitmaps of `keys` (a new bitmap, possibly empty). */
+  /**
+   * Union of the bitmaps of `keys`, possibly empty; callers must not mutate it. One bitmap
+   * present (a pattern's character class of which only one reading occurs) is returned as
+   * it is: copying it cost a native bitmap each partition for nothing.
+   */
   union(keys: readonly number[]): Bitmap {
     const parts: Bitmap[] = [];
     for (const k of keys) {
       const bm = this.get(k);
       if (bm !== undefined) parts.push(bm);
     }
-    return parts.length === 0 ? new RoaringBitmap32() : RoaringBitmap32.orMany(parts);
+    if (parts.length === 1) return parts[0]!;
+    return parts.length === 0 ? EMPTY : RoaringBitmap32.orMany(parts);
   }
 
   /** Portable serialisation of every bitmap (for the partition's index snapshot). */
@@ -221,7 +291,8 @@ export class BitmapArray {
     const out: [number, Uint8Array][] = [];
     this.maps.forEach((bm, k) => {
       if (bm === undefined) return;
-      bm.runOptimize();
+      // A frozen view was optimised before it was frozen, and cannot be changed.
+      if (this.frozen[k] !== 1) bm.runOptimize();
       out.push([k, bm.serialize('portable')]);
     });
     return out;
@@ -271,13 +342,18 @@ export class BitmapMap {
 }
 
 /**
- * AND of bitmaps into a new bitmap (no input is mutated). Callers list the most selective
- * first: roaring's AND already costs what the smaller side holds, so asking each bitmap its
- * size to sort them (a native call each) cost more than it saved.
+ * AND of bitmaps into a new bitmap (no input is mutated), or null when the first misses any
+ * other. Callers list the most selective first: roaring's AND already costs what the smaller
+ * side holds, so asking each bitmap its size to sort them (a native call each) cost more than
+ * it saved. Most partitions hold no match for a query: asking whether two bitmaps meet
+ * allocates nothing (about 0.1 µs) where building their AND makes a new native bitmap
+ * (about 1.2 µs), so the misses are found first.
  */
-export function intersect(parts: Bitmap[]): Bitmap {
+export function intersect(parts: Bitmap[]): Bitmap | null {
   if (parts.length === 0) throw new RangeError('intersect of nothing');
-  const acc = parts.length === 1 ? parts[0]!.clone() : RoaringBitmap32.and(parts[0]!, parts[1]!);
+  const first = parts[0]!;
+  for (let i = 1; i < parts.length; i++) if (!first.intersects(parts[i]!)) return null;
+  const acc = parts.length === 1 ? first.clone() : RoaringBitmap32.and(first, parts[1]!);
   // roaring has no andMany: fold with andInPlace.
   for (let i = 2; i < parts.length; i++) acc.andInPlace(parts[i]!);
   return acc;

@@ -10,6 +10,7 @@
  * meanwhile (group commit); a write resolves only once `env.flushed` says the commit is on
  * disk, never on mere visibility.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { ErrStorage } from '../errors.js';
 import { tryNormalizePlate } from '../plates/normalize.js';
@@ -76,9 +77,13 @@ export class Partition {
   private readonly cams: Database<Buffer, number>;
   private readonly snap: Database<Buffer, string>;
   private readonly blocks = new BlockDirectory();
-  /** The block last opened by a read (a page of results usually sits in a few blocks). */
+  /**
+   * The block last opened by a read, in a buffer reused for every open (a page of results
+   * usually sits in a few blocks). Wiped when a search is done with it (`forgetRead`).
+   */
   private openStart = -1;
   private openBlock: Buffer | undefined;
+  private blockBuf = Buffer.alloc(4096);
   readonly plateIndex = new PlateIndex();
   readonly altIndex = new PlateIndex();
   readonly terms = new BitmapMap();
@@ -91,6 +96,8 @@ export class Partition {
   /** Next detection number to hand out. */
   nextNum = 0;
   private snapshotAt = 0;
+  /** `indexedBelow` when the index was last frozen (`freezeIndex`), or -1. */
+  private frozenAt = -1;
   readonly camNames: string[] = [];
   readonly camNumbers = new Map<string, number>();
   /** Cameras numbered since the last write was issued. */
@@ -287,11 +294,27 @@ export class Partition {
     if (start !== this.openStart) {
       const raw = this.rec.getBinaryFast(start);
       if (raw === undefined) return undefined;
-      this.openBlock = this.sealer.open(SEALED_RECORDS, start, raw);
+      const need = Sealer.plainLength(raw);
+      if (need > this.blockBuf.length) this.blockBuf = Buffer.alloc(need);
+      // Forgotten first: a block that fails to open must not leave the previous one named.
+      this.openStart = -1;
+      this.openBlock = this.sealer.openInto(SEALED_RECORDS, start, raw, this.blockBuf);
       this.openStart = start;
     }
     const block = this.openBlock!;
     return num - start < blockCount(block) ? blockRecord(block, num - start) : undefined;
+  }
+
+  /**
+   * Wipes the plaintext of the last opened block: a search calls it when done, so no record
+   * outlives the query that read it in memory (POLICY R7) and no query is served from a
+   * block an earlier one opened.
+   */
+  forgetRead(): void {
+    if (this.openStart < 0) return;
+    this.blockBuf.fill(0);
+    this.openStart = -1;
+    this.openBlock = undefined;
   }
 
   images(num: number): Buffer | undefined {
@@ -326,7 +349,22 @@ export class Partition {
     this.byCam.release();
   }
 
+  /**
+   * Lays the index of a partition no longer written out in frozen bitmaps (`bitmaps.ts`
+   * says why), a slice at a time with a turn of the event loop between slices, so writes and
+   * searches go on meanwhile. Late writes thaw what they touch; a later call freezes it again.
+   */
+  async freezeIndex(): Promise<void> {
+    if (this.frozenAt === this.indexedBelow) return;
+    const at = this.indexedBelow;
+    for (const arr of [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam]) {
+      for (let k = 0; k < arr.keyCount; k = arr.freezeSome(k)) await nextTurn();
+    }
+    this.frozenAt = at;
+  }
+
   async close(): Promise<void> {
+    this.forgetRead();
     await this.env.close();
   }
 }

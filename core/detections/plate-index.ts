@@ -72,6 +72,7 @@ export class PlateIndex {
       parts.push(this.bitmaps.union(lengths));
     }
     const out = intersect(parts);
+    if (out === null) return null;
     // With a star, a plate shorter than the pattern slips through only where the anchored
     // ends overlap, so it reaches the furthest named position of each end: remove those few
     // short plates (cheaper than a union of all the long ones).

@@ -212,45 +212,60 @@ export interface RecordFields {
 
 const NO_REST: readonly unknown[] = Object.freeze([]);
 
+/** Read position of `readFields` (module state rather than a closure per record: hot path). */
+let pos = 0;
+
+function getVar(buf: Uint8Array): number {
+  let v = 0;
+  let scale = 1;
+  for (;;) {
+    const b = buf[pos++]!;
+    v += (b & 127) * scale;
+    if (b < 128) return v;
+    scale *= 128;
+  }
+}
+
+/** A length(1) + UTF-8 short string; ASCII (every normalised plate) without a Buffer view. */
+function getText(buf: Uint8Array): string {
+  const n = buf[pos]!;
+  const from = pos + 1;
+  pos = from + n;
+  let out = '';
+  for (let i = from; i < pos; i++) {
+    const c = buf[i]!;
+    if (c >= 128) return Buffer.from(buf.buffer, buf.byteOffset + from, n).toString('utf8');
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
+
+function getInt32(buf: Uint8Array, at: number): number {
+  return buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
+}
+
 export function readFields(buf: Uint8Array): RecordFields {
-  let at = 0;
-  const next = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      const b = buf[at++]!;
-      v += (b & 127) * scale;
-      if (b < 128) return v;
-      scale *= 128;
-    }
-  };
-  const text = (): string => {
-    const n = buf[at]!;
-    const s = Buffer.from(buf.buffer, buf.byteOffset + at + 1, n).toString('utf8');
-    at += 1 + n;
-    return s;
-  };
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const tsOff = next();
-  const camNo = next();
-  const seq = next();
-  const z = next();
-  const flags = buf[at++]!;
-  const plate = flags & F_PLATE ? text() : undefined;
-  const st = flags & F_ST ? text() : undefined;
+  pos = 0;
+  const tsOff = getVar(buf);
+  const camNo = getVar(buf);
+  const seq = getVar(buf);
+  const z = getVar(buf);
+  const flags = buf[pos++]!;
+  const plate = flags & F_PLATE ? getText(buf) : undefined;
+  const st = flags & F_ST ? getText(buf) : undefined;
   let conf: number | undefined;
   if (flags & F_CONF) {
-    conf = view.getUint16(at, true);
-    at += 2;
+    conf = buf[pos]! | (buf[pos + 1]! << 8);
+    pos += 2;
   }
   let lat: number | undefined;
   let lon: number | undefined;
   if (flags & F_PLACE) {
-    lat = view.getInt32(at, true);
-    lon = view.getInt32(at + 4, true);
-    at += 8;
+    lat = getInt32(buf, pos);
+    lon = getInt32(buf, pos + 4);
+    pos += 8;
   }
-  const tail = flags & F_REST ? (packr.unpack(buf.subarray(at)) as unknown[]) : NO_REST;
+  const tail = flags & F_REST ? (packr.unpack(buf.subarray(pos)) as unknown[]) : NO_REST;
   return { tsOff, camNo, seq, late: z % 2 === 0 ? z / 2 : -(z + 1) / 2, plate, st, conf, lat, lon, rest: tail };
 }
 

@@ -8,15 +8,22 @@
  * search's first page reads up to a hundred records scattered over 30 partitions. Sealing
  * a block of records at once also costs one AEAD operation per block, not per page.
  *
- * Sealed layout: nonce(12) ciphertext tag(16), AES-256-GCM with a random nonce. The
- * additional data names the value (its database and key), so a sealed value moved to
- * another place fails to open instead of being read as something else.
+ * Sealed layout: nonce(24) ciphertext tag(16), XChaCha20-Poly1305 (libsodium) with a random
+ * nonce. The additional data names the value (its database and key), so a sealed value moved
+ * to another place fails to open instead of being read as something else.
+ *
+ * Why libsodium rather than node:crypto's AES-256-GCM: a search opens up to a hundred blocks
+ * for its first page, and node:crypto builds a cipher object per open (key schedule, IV, AAD,
+ * tag and final each cross into C++ and allocate): 8–12 µs for a 1.9 KB block, against about
+ * 3 µs for libsodium's one call into a reused buffer. The 24-byte nonce makes random nonces
+ * safe however many values a key seals.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomFillSync } from 'node:crypto';
+import { hkdfSync, randomFillSync } from 'node:crypto';
+import sodium from 'sodium-native';
 import { ErrStorage } from '../errors.js';
 
-const NONCE = 12;
-const TAG = 16;
+const NONCE = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+const TAG = sodium.crypto_aead_xchacha20poly1305_ietf_ABYTES;
 /** Nonces are drawn from the system's random source this many bytes at a time. */
 const POOL = 4096 - (4096 % NONCE);
 /** Bytes sealing adds to a value. */
@@ -30,7 +37,7 @@ export class Sealer {
 
   /** `secret` is the partition's random key from the key store. */
   constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'platesafe/partition', 'partition values v1', 32));
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'platesafe/partition', 'partition values v2 xchacha20-poly1305', 32));
   }
 
   private label(kind: number, id: number): Buffer {
@@ -47,27 +54,37 @@ export class Sealer {
       this.used = 0;
     }
     this.pool.copy(out, 0, this.used, (this.used += NONCE));
-    const c = createCipheriv('aes-256-gcm', this.key, out.subarray(0, NONCE));
-    c.setAAD(this.label(kind, id));
-    const n = c.update(plain).copy(out, NONCE);
-    c.final();
-    c.getAuthTag().copy(out, NONCE + n);
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(NONCE), toBuffer(plain), this.label(kind, id), null, out.subarray(0, NONCE), this.key);
     return out;
   }
 
-  /** Opens a value sealed by `seal(kind, id, …)`; a changed or misplaced value is a storage error. */
+  /** Opens a value sealed by `seal(kind, id, …)` into a new buffer; a changed or misplaced value is a storage error. */
   open(kind: number, id: number, sealed: Uint8Array): Buffer {
+    return this.openInto(kind, id, sealed, Buffer.allocUnsafe(Math.max(0, sealed.length - SEAL_OVERHEAD)));
+  }
+
+  /** Plaintext bytes of a sealed value. */
+  static plainLength(sealed: Uint8Array): number {
+    return sealed.length - SEAL_OVERHEAD;
+  }
+
+  /**
+   * Opens a sealed value into the start of `out` (at least `plainLength(sealed)` bytes) and
+   * returns that view: no allocation, for the reads a search makes one after another.
+   */
+  openInto(kind: number, id: number, sealed: Uint8Array, out: Buffer): Buffer {
     if (sealed.length < SEAL_OVERHEAD) throw new ErrStorage(`sealed value ${kind}:${id} is truncated`);
-    const end = sealed.length - TAG;
-    const d = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, NONCE));
-    d.setAAD(this.label(kind, id));
-    d.setAuthTag(sealed.subarray(end));
+    const s = toBuffer(sealed);
+    const plain = out.subarray(0, s.length - SEAL_OVERHEAD);
     try {
-      const head = d.update(sealed.subarray(NONCE, end));
-      d.final();
-      return head;
+      sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(plain, null, s.subarray(NONCE), this.label(kind, id), s.subarray(0, NONCE), this.key);
     } catch {
       throw new ErrStorage(`sealed value ${kind}:${id} failed authentication`);
     }
+    return plain;
   }
+}
+
+function toBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }

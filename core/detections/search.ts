@@ -132,7 +132,7 @@ class Plan {
     }
     if (parts.length === 1) return hits;
     const out = intersect(parts);
-    return out.isEmpty ? null : out;
+    return out === null || out.isEmpty ? null : out;
   }
 
   /** True when the partition lies wholly in the time range and no candidate needs confirming. */
@@ -189,11 +189,20 @@ function matchKeys(plan: Plan, p: Partition, nums: Uint32Array, from: number, to
 
 /** Runs a validated query over partitions (any order); newest first. */
 export function runSearch(partitions: readonly Partition[], q: SearchQuery): SearchPage {
-  const plan = new Plan(q);
-  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, queryHash(q));
   const from = q.from ?? -Infinity;
   const to = q.to ?? Infinity;
   const ordered = partitions.filter((p) => p.end > from && p.start < to).sort((a, b) => b.startHour - a.startHour);
+  try {
+    return searchOrdered(ordered, q, from, to);
+  } finally {
+    // No record read for this query stays in memory after it (POLICY R7).
+    for (const p of ordered) p.forgetRead();
+  }
+}
+
+function searchOrdered(ordered: readonly Partition[], q: SearchQuery, from: number, to: number): SearchPage {
+  const plan = new Plan(q);
+  const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, queryHash(q));
   const items: Detection[] = [];
   let total = 0;
   let remaining = 0;

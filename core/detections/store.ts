@@ -265,6 +265,7 @@ export class DetectionStore {
     const buf = p?.record(num);
     if (p !== undefined && buf !== undefined) {
       const d = decodeRecord(id, buf, p.start, p.camNames);
+      p.forgetRead();
       return images ? withImages(d, p.images(num)) : d;
     }
     const held = this.evidence.get(id);
@@ -365,6 +366,7 @@ export class DetectionStore {
       if (p.end > now) continue;
       await p.snapshot();
       p.releaseBuffers();
+      await p.freezeIndex();
       n++;
     }
     return n;

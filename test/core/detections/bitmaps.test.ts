@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BitmapArray } from '../../../core/detections/bitmaps.js';
+import { BitmapArray, FREEZE_SLICE, intersect, RoaringBitmap32 } from '../../../core/detections/bitmaps.js';
 
 describe('buffered bitmaps', () => {
   // Drained after every addition, now and then, or never (every read then flushes all).
@@ -28,5 +28,64 @@ describe('buffered bitmaps', () => {
     }
     expect(sum).toBe(total);
     expect(bm.get(keyOf(total - 1))!.maximum()).toBe(total - 1);
+  });
+
+  it('intersects into a new bitmap, or null when the first part misses another, never changing its inputs', () => {
+    const a = new RoaringBitmap32([1, 5, 9, 70_000, 140_000]);
+    const b = new RoaringBitmap32([5, 9, 70_000, 200_000]);
+    const c = new RoaringBitmap32([9, 70_000, 3]);
+    expect(intersect([a, b, c])!.toArray()).toEqual([9, 70_000]);
+    expect(intersect([a])!.toArray()).toEqual(a.toArray());
+    expect(intersect([a, b, new RoaringBitmap32([2, 4])])).toBeNull();
+    // Pairs with the first part all meet, yet the three share nothing: an empty bitmap.
+    expect(intersect([a, new RoaringBitmap32([1, 5]), new RoaringBitmap32([9])])!.isEmpty).toBe(true);
+    expect(a.toArray()).toEqual([1, 5, 9, 70_000, 140_000]);
+    expect(() => intersect([])).toThrow(RangeError);
+  });
+
+  it('unite the bitmaps of the keys present, without copying a lone one or changing any', () => {
+    const bm = new BitmapArray();
+    bm.add(1, 10);
+    bm.add(1, 70_000);
+    bm.add(4, 11);
+    bm.add(4, 10);
+    expect(bm.union([0, 2, 3]).isEmpty).toBe(true);
+    expect(bm.union([1, 7])).toBe(bm.get(1));
+    expect(bm.union([1, 4]).toArray()).toEqual([10, 11, 70_000]);
+    expect(bm.get(1)!.toArray()).toEqual([10, 70_000]);
+    expect(bm.get(4)!.toArray()).toEqual([10, 11]);
+  });
+
+  it('freeze a slice at a time into read-only views that keep every number, and thaw on a late write', () => {
+    const bm = new BitmapArray();
+    const keys = FREEZE_SLICE + 37;
+    for (let n = 0; n < 200_000; n++) bm.add(n % keys, n);
+    const before = bm.get(5)!.toArray();
+    let k = 0;
+    let slices = 0;
+    while (k < bm.keyCount) {
+      k = bm.freezeSome(k);
+      slices++;
+    }
+    expect(slices).toBe(2);
+    const frozen = bm.get(5)!;
+    expect(frozen.isFrozen).toBe(true);
+    expect(frozen.toArray()).toEqual(before);
+    expect(bm.get(keys - 1)!.isFrozen).toBe(true);
+    expect(() => frozen.add(1)).toThrow();
+    // A frozen bitmap serialises like any other (the partition's index snapshot).
+    const copy = new BitmapArray();
+    copy.load(bm.serialize());
+    expect(copy.get(5)!.toArray()).toEqual(before);
+    // A late write thaws the bitmap it touches, and only that one.
+    bm.add(5, 300_000);
+    bm.drain();
+    const thawed = bm.get(5)!;
+    expect(thawed.isFrozen).toBe(false);
+    expect(thawed.toArray()).toEqual([...before, 300_000]);
+    expect(bm.get(6)!.isFrozen).toBe(true);
+    expect(bm.freezeSome(0)).toBe(FREEZE_SLICE);
+    expect(bm.get(5)!.isFrozen).toBe(true);
+    expect(bm.get(5)!.has(300_000)).toBe(true);
   });
 });

@@ -32,6 +32,14 @@ describe('detection records', () => {
     expect([none.plate, none.st, none.conf, none.lat]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
+  it('read back from a view inside a larger buffer: UTF-8 text, southern and western places', () => {
+    const buf = Buffer.alloc(MAX_RECORD + 100, 0xff);
+    const input = det('c', 3, 'ÄB–1', NOW, { st: 'Baden-Württemberg', conf: 0.5, lat: -33.868820, lon: -151.209296 });
+    const end = encodeRecord(input, undefined, START, 300, NOW, buf, 100);
+    const f = readFields(buf.subarray(100, end));
+    expect(f).toMatchObject({ camNo: 300, seq: 3, plate: 'ÄB–1', st: 'Baden-Württemberg', conf: 500, lat: -33_868_820, lon: -151_209_296 });
+  });
+
   it('keep the rarer fields and list every plate text for the index', () => {
     const input: DetectionInput = {
       cam: 'c',

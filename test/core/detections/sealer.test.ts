@@ -27,4 +27,19 @@ describe('partition value sealing (POLICY R7)', () => {
     expect(codeOf(() => new Sealer('bcdefghijklmnopqrstuvwxyz0123456').open(1, 42, sealed))).toBe('PS_ERR_STORAGE');
     expect(codeOf(() => s.open(1, 42, sealed.subarray(0, 10)))).toBe('PS_ERR_STORAGE');
   });
+
+  it('opens into a reused buffer, and still refuses a moved or altered value there', () => {
+    const s = new Sealer(KEY);
+    const a = s.seal(1, 7, Buffer.from('7ABC123 first block'));
+    const b = s.seal(1, 8, Buffer.from('8XYZ999 second'));
+    const out = Buffer.alloc(64);
+    expect(s.openInto(1, 7, a, out).toString()).toBe('7ABC123 first block');
+    const view = s.openInto(1, 8, b, out);
+    expect(view.toString()).toBe('8XYZ999 second');
+    expect(Sealer.plainLength(b)).toBe(view.length);
+    expect(codeOf(() => s.openInto(1, 7, b, out))).toBe('PS_ERR_STORAGE');
+    const altered = Buffer.from(a);
+    altered[altered.length - 1]! ^= 0x80;
+    expect(codeOf(() => s.openInto(1, 7, altered, out))).toBe('PS_ERR_STORAGE');
+  });
 });

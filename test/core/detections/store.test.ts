@@ -70,6 +70,22 @@ describe('detection store: writes', () => {
 });
 
 describe('detection store: search', () => {
+
+  it('wipes the plaintext of the blocks it opened once a search or a view is done (POLICY R7)', async () => {
+    const { s } = fresh();
+    const res = await s.appendBatch([det('cam-1', 1, '7WIPE12', NOW - 1000), det('cam-1', 2, '7WIPE13', NOW - 900)]);
+    const page = await s.search({ pattern: '7WIPE1?', from: NOW - DAY, to: NOW + 1 }, INVESTIGATOR, new MemorySink());
+    expect(page.items.map((d) => d.plate).sort()).toEqual(['7WIPE12', '7WIPE13']);
+    const p = s.partitionList()[0]!;
+    const held = (): Buffer => (p as unknown as { blockBuf: Buffer }).blockBuf;
+    expect(held().includes(Buffer.from('WIPE'))).toBe(false);
+    expect((await s.get((res[0] as { id: string }).id, INVESTIGATOR, new MemorySink())).plate).toBe('7WIPE12');
+    expect(held().includes(Buffer.from('WIPE'))).toBe(false);
+    // The buffer did hold the block while it was read: the check above can fail.
+    expect(p.record(0)!.includes(Buffer.from('7WIPE12'))).toBe(true);
+    expect(held().includes(Buffer.from('WIPE'))).toBe(true);
+    p.forgetRead();
+  });
   const plates = ['7ABC123', '7ABX912', '7AB12', '8XYD30Q', '8XKD3O1', 'BX7O3Q1', 'ABC123', 'ZBC12Z', '4CBC125', '1TEST12'];
 
   async function seeded(): Promise<DetectionStore> {
@@ -85,6 +101,23 @@ describe('detection store: search', () => {
   }
 
   const search = (s: DetectionStore, q: Parameters<DetectionStore['search']>[0]) => s.search(q, INVESTIGATOR, new MemorySink());
+
+  it('searches closed partitions whose index was frozen at a checkpoint, and a late read written into one', async () => {
+    const s = await seeded();
+    const queries = [{ pattern: '7AB*12' }, { pattern: '?BC12?' }, { pattern: '8X?D3[0O]?' }, { pattern: '*12', state: 'CA', cams: ['cam-odd'] }];
+    const before = await Promise.all(queries.map((q) => search(s, q)));
+    expect(await s.checkpoint(NOW + 2 * DAY)).toBe(s.partitionList().length);
+    const frozen = s.partitionList()[0]!;
+    expect(frozen.plateIndex.bitmaps.get(frozen.plateIndex.bitmaps.keyCount - 1)?.isFrozen).toBe(true);
+    const after = await Promise.all(queries.map((q) => search(s, q)));
+    expect(after.map((p) => p.items.map((d) => d.id))).toEqual(before.map((p) => p.items.map((d) => d.id)));
+    expect(after.map((p) => p.total)).toEqual([2, 2, 2, 1]);
+    // A camera uploading its backlog late writes into a frozen partition.
+    expect((await s.append(det('cam-late', 1, '7ABQ912', NOW - 41 * 3_600_000, { st: 'CA' }))).status).toBe('stored');
+    expect((await search(s, { pattern: '7AB*12' })).items.map((d) => d.plate)).toEqual(['7AB12', '7ABQ912', '7ABX912']);
+    await s.checkpoint(NOW + 2 * DAY);
+    expect((await search(s, { pattern: '7AB?912' })).total).toBe(2);
+  });
 
   it('answers the issue\'s partial plates, newest first, with a total', async () => {
     const s = await seeded();
