@@ -1,9 +1,12 @@
 /**
  * `npm run bench:fleet -- --cameras 500 --rate 20000 --seconds 10`: the real-time path under a
- * camera fleet. Three phases, each with the fleet generator in its own process:
+ * camera fleet. Four phases, each with the fleet generator in its own process:
  *  1. echo: a bare uWebSockets.js server that only decodes and acks (the transport's limit);
  *  2. max: PlateSafe with a 1M-entry hot list, cameras sending as fast as their window allows;
- *  3. latency: PlateSafe at `--rate` reads/s in all, hit latency from read sent to console.
+ *  3. latency: PlateSafe at `--rate` reads/s in all, hit latency from read sent to console;
+ *  4. floor: the echo server at `--rate`, relaying the same planted reads to a console through
+ *     one worker-thread round trip: the least hit latency this machine allows a server that
+ *     matches on worker threads, with the generator sharing its cores.
  * Prints the environment, one line per phase, then the final JSON line.
  */
 import { spawn } from 'node:child_process';
@@ -73,6 +76,20 @@ async function generate(plan: FleetPlan, dir: string): Promise<GenResult & Serve
   };
 }
 
+/** Runs `phase` against a fresh echo server (given the plates whose reads it relays as hits). */
+async function withEcho<T>(planted: readonly string[], phase: (url: string) => Promise<T>): Promise<T> {
+  const file = join(tmpdir(), `ps-echo-planted-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(planted));
+  const echo = spawn(process.execPath, [join(here, 'echo-server.js'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve) => echo.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)));
+    return await phase(`ws://127.0.0.1:${port}`);
+  } finally {
+    echo.kill();
+    rmSync(file, { force: true });
+  }
+}
+
 function stored(server: Server): number {
   return server.rooms.detections.partitionList().reduce((n, p) => n + p.count, 0);
 }
@@ -97,11 +114,8 @@ async function main(): Promise<void> {
   const base = { warmupS: 1, seconds: args.seconds, tickMs: 20, consoleTokens: [] as string[], hotPlates: [] as string[], hitShare: 0 };
 
   // 1. The transport's limit.
-  const echo = spawn(process.execPath, [join(here, 'echo-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const echoPort = await new Promise<number>((resolve) => echo.stdout.once('data', (d: Buffer) => resolve((JSON.parse(d.toString()) as { port: number }).port)));
   const fakeCams = Array.from({ length: args.cameras }, (_, i) => ({ id: `cam-${i}`, token: 'none' }));
-  const echoRun = await generate({ ...base, cameraUrl: `ws://127.0.0.1:${echoPort}/v1/camera`, cameras: fakeCams, rate: 1e6, window: args.window }, dir);
-  echo.kill();
+  const echoRun = await withEcho([], (url) => generate({ ...base, cameraUrl: `${url}/v1/camera`, cameras: fakeCams, rate: 1e6, window: args.window }, dir));
   console.log(`# echo: ${echoRun.reads_per_s} reads/s acked`);
 
   // 2. and 3. PlateSafe with a 1M-entry hot list.
@@ -139,10 +153,8 @@ async function main(): Promise<void> {
 
   before = stored(server);
   const hitsBefore = await buckets(server, 'platesafe_hit_push_seconds');
-  const lat = await generate(
-    { ...base, ...urls, cameras, rate: args.rate / args.cameras, window: 10_000, consoleTokens: [login.token], hotPlates, hitShare: 0.01 },
-    dir,
-  );
+  const latency = { rate: args.rate / args.cameras, window: 10_000, hotPlates, hitShare: 0.01 };
+  const lat = await generate({ ...base, ...urls, ...latency, cameras, consoleTokens: [login.token] }, dir);
   delta = stored(server) - before;
   const serverHit = bucketPercentiles(hitsBefore, await buckets(server, 'platesafe_hit_push_seconds'));
   console.log(`# server side, read arrived to hit pushed: p50 <= ${serverHit.p50} ms, p99 <= ${serverHit.p99} ms (histogram bucket bounds)`);
@@ -150,6 +162,11 @@ async function main(): Promise<void> {
   const latDup = Math.max(0, delta - lat.acked);
   console.log(`# latency at ${args.rate}/s: ${JSON.stringify(lat)} stored ${delta}`);
   await server.close();
+
+  const floor = await withEcho(hotPlates, (url) =>
+    generate({ ...base, ...latency, cameraUrl: `${url}/v1/camera`, consoleUrl: `${url}/v1/console`, cameras: fakeCams, consoleTokens: ['none'] }, dir),
+  );
+  console.log(`# floor at ${floor.reads_per_s}/s (echo, one worker-thread round trip a hit): hit p50 ${floor.hit_p50_ms} ms, p99 ${floor.hit_p99_ms} ms over ${floor.hits} hits`);
   rmSync(dir, { recursive: true, force: true });
 
   console.log(
@@ -170,6 +187,8 @@ async function main(): Promise<void> {
       lost: maxLost + latLost,
       dup: maxDup + latDup,
       echo_reads_per_s: echoRun.reads_per_s,
+      floor_hit_p50_ms: floor.hit_p50_ms,
+      floor_hit_p99_ms: floor.hit_p99_ms,
       ratio_to_echo: round(max.reads_per_s / echoRun.reads_per_s, 3),
     }),
   );
