@@ -123,7 +123,7 @@ export async function startServer(input: ConfigInput = {}, logger?: Logger): Pro
   if (config.hotlistImports.enabled) imports.start();
   consoleRoutes(app, { profile });
 
-  const compaction = scheduleCompaction(rooms.detections, rooms.audit, config.compaction.everyS * 1000, log);
+  const compaction = scheduleCompaction(rooms.detections, rooms.audit, config.compaction, log);
   const escalator = new Escalator(rooms.hits, hub, metrics, config.consoles.escalateAfterS * 1000, config.consoles.maxEscalations);
   escalator.start();
 

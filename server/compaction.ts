@@ -11,9 +11,10 @@ import type { CompactionReport, DetectionStore } from '../core/detections/store.
 /** The actor of scheduled purges in the audit log. */
 const COMPACTOR = 'compactor';
 
-export function scheduleCompaction(store: DetectionStore, audit: AuditSink, everyMs: number, log: Logger): CompactionJob {
+export function scheduleCompaction(store: DetectionStore, audit: AuditSink, when: { everyS: number; firstAfterS: number }, log: Logger): CompactionJob {
   return startCompaction(store, {
-    everyMs,
+    everyMs: when.everyS * 1000,
+    firstAfterMs: when.firstAfterS * 1000,
     onReport: (report) => void recordPurge(audit, report, log),
     onError: (e) => log.error({ err: e }, 'compaction failed; it runs again at the next interval'),
   });

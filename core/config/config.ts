@@ -98,6 +98,8 @@ export const ConfigSchema = z
     compaction: z
       .object({
         everyS: z.number().int().min(1).default(3600),
+        /** The first run, soon after start: what expired while the server was down, and the loaded partitions' indexes frozen. */
+        firstAfterS: z.number().int().min(0).default(10),
       })
       .prefault({}),
     /** `serve --demo`: a simulated fleet and the demo hot list. */

@@ -3,12 +3,19 @@
  * profile's retention and checkpoints the indexes of closed partitions. At most one run is
  * in flight; a tick that finds the previous run still going is skipped, so runs never pile
  * up. The timer does not keep the process alive.
+ *
+ * A first run can come sooner (`firstAfterMs`): a server that was down at the hourly tick
+ * owes the purge of what expired meanwhile (POLICY R7), and the partitions it loaded hold
+ * their index as one native bitmap a key until a checkpoint freezes them; each such object
+ * lengthens every full garbage collection (docs/detections.md).
  */
 import type { CompactionReport, DetectionStore } from './store.js';
 
 export interface CompactionSchedule {
   /** Interval between runs (ms); an hour by default. */
   readonly everyMs?: number;
+  /** Delay of the first run (ms); by default a full interval. */
+  readonly firstAfterMs?: number;
   /** Told what each run purged (for logs, metrics and the quarterly report, POLICY R9). */
   readonly onReport?: (report: CompactionReport) => void;
   readonly onError?: (error: unknown) => void;
@@ -46,10 +53,13 @@ export function startCompaction(store: DetectionStore, schedule: CompactionSched
   };
   const timer = setInterval(() => void runNow(), every);
   timer.unref();
+  const first = schedule.firstAfterMs === undefined ? undefined : setTimeout(() => void runNow(), schedule.firstAfterMs);
+  first?.unref();
   return {
     runNow,
     async stop() {
       clearInterval(timer);
+      clearTimeout(first);
       await running;
     },
   };

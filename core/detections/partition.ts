@@ -354,10 +354,14 @@ export class Partition {
    * says why), a slice at a time with a turn of the event loop between slices, so writes and
    * searches go on meanwhile. Late writes thaw what they touch; a later call freezes it again.
    */
+  private indexArrays(): BitmapArray[] {
+    return [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam];
+  }
+
   async freezeIndex(): Promise<void> {
     if (this.frozenAt === this.indexedBelow) return;
     const at = this.indexedBelow;
-    for (const arr of [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam]) {
+    for (const arr of this.indexArrays()) {
       for (let k = 0; k < arr.keyCount; k = arr.freezeSome(k)) await nextTurn();
     }
     this.frozenAt = at;
@@ -365,6 +369,7 @@ export class Partition {
 
   async close(): Promise<void> {
     this.forgetRead();
+    for (const arr of this.indexArrays()) arr.dispose();
     await this.env.close();
   }
 }

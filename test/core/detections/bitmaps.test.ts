@@ -88,4 +88,21 @@ describe('buffered bitmaps', () => {
     expect(bm.get(5)!.isFrozen).toBe(true);
     expect(bm.get(5)!.has(300_000)).toBe(true);
   });
+
+  it('keeps views of frozen bitmaps only as searches ask for them, and lets the oldest go past a bound', () => {
+    const keys = (1 << 16) + 10;
+    const bm = new BitmapArray();
+    for (let k = 0; k < keys; k++) bm.add(k, k * 3);
+    for (let k = 0; k < bm.keyCount; k = bm.freezeSome(k));
+    const first = bm.get(0)!;
+    expect(first.isFrozen).toBe(true);
+    expect(bm.get(0)).toBe(first);
+    for (let k = 1; k < keys; k++) expect(bm.get(k)!.has(k * 3)).toBe(true);
+    // Over the bound the oldest view was let go: the next search makes another over the same bytes.
+    const again = bm.get(0)!;
+    expect(again).not.toBe(first);
+    expect(again.toArray()).toEqual([0]);
+    bm.dispose();
+    expect(bm.get(keys - 1)!.toArray()).toEqual([(keys - 1) * 3]);
+  });
 });

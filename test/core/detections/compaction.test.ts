@@ -152,4 +152,25 @@ describe('compaction (POLICY R7)', () => {
     await job.stop();
     expect(reports).toEqual([1]);
   });
+
+  it('runs first soon after start when asked, purging what expired while the server was down and freezing the closed partitions', async () => {
+    const t = tempDir();
+    let now = NOW;
+    store = openStore(t.dir, { clock: () => now });
+    await store.append(det('c', 1, 'ABC123', NOW - 25 * DAY));
+    await store.append(det('c', 2, 'XYZ789', NOW - DAY));
+    await store.close();
+    now = NOW + 10 * DAY;
+    store = openStore(t.dir, { clock: () => now });
+    const reports: number[] = [];
+    const ran = new Promise<void>((resolve) => {
+      const job = startCompaction(store!, { everyMs: 3_600_000, firstAfterMs: 0, onReport: (r) => (reports.push(r.purged.length), void job.stop().then(resolve)) });
+    });
+    await ran;
+    expect(reports).toEqual([1]);
+    const index = store.partitionList()[0]!.plateIndex.bitmaps;
+    const present = Array.from({ length: index.keyCount }, (_, k) => index.get(k)).filter((b) => b !== undefined);
+    expect(present.length).toBeGreaterThan(0);
+    expect(present.every((b) => b.isFrozen)).toBe(true);
+  });
 });
