@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { calibrate } from '../../../core/ocr/calibration.js';
 import { decodeCrop, smooth } from '../../../core/ocr/image.js';
 import { PlateReader } from '../../../core/ocr/reader.js';
@@ -113,5 +114,19 @@ describe('plate reader on committed crops', () => {
       expect(img.data.length).toBe(img.w * img.h);
       expect(img.w).toBeGreaterThan(img.h);
     }
+  });
+
+  it('turns colour and grey-with-alpha crops into luma', async () => {
+    // Four bands of four columns: red, green, blue, light grey.
+    const colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [200, 200, 200]];
+    const pixels = Array.from({ length: 16 * 8 }, (_, i) => colours[Math.floor((i % 16) / 4)]!).flat();
+    const rgb = await sharp(Buffer.from(pixels), { raw: { width: 16, height: 8, channels: 3 } }).png().toBuffer();
+    const img = await decodeCrop({ fmt: 'png', w: 16, h: 8, data: rgb });
+    // BT.601 weights in 8-bit fixed point: red 77, green 149, blue 29; grey stays grey.
+    expect([img.data[0], img.data[4], img.data[8], img.data[12]]).toEqual([77, 149, 29, 200]);
+    const greyAlpha = await sharp(Buffer.from(Array.from({ length: 16 * 8 }, () => [90, 255]).flat()), { raw: { width: 16, height: 8, channels: 2 } }).png().toBuffer();
+    const ga = await decodeCrop({ fmt: 'png', w: 16, h: 8, data: greyAlpha });
+    expect(ga.data.length).toBe(128);
+    expect(new Set(ga.data)).toEqual(new Set([90]));
   });
 });
