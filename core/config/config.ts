@@ -98,7 +98,7 @@ export const ConfigSchema = z
     compaction: z
       .object({
         everyS: z.number().int().min(1).default(3600),
-        /** The first run, soon after start: what expired while the server was down, and the loaded partitions' indexes frozen. */
+        /** The first run, soon after start: what expired while the server was down is purged then, not up to an hour later. */
         firstAfterS: z.number().int().min(0).default(10),
       })
       .prefault({}),

@@ -5,9 +5,7 @@
  * up. The timer does not keep the process alive.
  *
  * A first run can come sooner (`firstAfterMs`): a server that was down at the hourly tick
- * owes the purge of what expired meanwhile (POLICY R7), and the partitions it loaded hold
- * their index as one native bitmap a key until a checkpoint freezes them; each such object
- * lengthens every full garbage collection (docs/detections.md).
+ * owes the purge of what expired meanwhile (POLICY R7).
  */
 import type { CompactionReport, DetectionStore } from './store.js';
 

@@ -102,6 +102,26 @@ describe('detection store: search', () => {
 
   const search = (s: DetectionStore, q: Parameters<DetectionStore['search']>[0]) => s.search(q, INVESTIGATOR, new MemorySink());
 
+  it('reopens partitions with their index frozen from the snapshot, searches them alike, and takes a late read', async () => {
+    const { dir, s } = fresh();
+    await s.appendBatch(plates.map((p, i) => det(i % 2 ? 'cam-odd' : 'cam-even', i, p, NOW - (plates.length - i) * 3_600_000 * 5, { st: 'CA' })));
+    const queries = [{ pattern: '7AB*12' }, { pattern: '?BC12?' }, { pattern: '8X?D3[0O]?' }];
+    const before = await Promise.all(queries.map((q) => search(s, q)));
+    await s.checkpoint(NOW + 2 * DAY);
+    await s.close();
+    store = openStore(dir);
+    for (const p of store.partitionList()) {
+      const index = p.plateIndex.bitmaps;
+      const present = Array.from({ length: index.keyCount }, (_, k) => index.get(k)).filter((b) => b !== undefined);
+      expect(present.length).toBeGreaterThan(0);
+      expect(present.every((b) => b.isFrozen)).toBe(true);
+    }
+    const after = await Promise.all(queries.map((q) => search(store, q)));
+    expect(after.map((pg) => pg.items.map((d) => d.id))).toEqual(before.map((pg) => pg.items.map((d) => d.id)));
+    expect((await store.append(det('cam-late', 1, '7ABQ912', NOW - 41 * 3_600_000, { st: 'CA' }))).status).toBe('stored');
+    expect((await search(store, { pattern: '7AB*12' })).total).toBe(before[0]!.total + 1);
+  });
+
   it('searches closed partitions whose index was frozen at a checkpoint, and a late read written into one', async () => {
     const s = await seeded();
     const queries = [{ pattern: '7AB*12' }, { pattern: '?BC12?' }, { pattern: '8X?D3[0O]?' }, { pattern: '*12', state: 'CA', cams: ['cam-odd'] }];
