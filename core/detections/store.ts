@@ -364,9 +364,12 @@ export class DetectionStore {
     let n = 0;
     for (const p of this.partitionList()) {
       if (p.end > now) continue;
+      // Frozen first (a slice at a time between event-loop turns): the snapshot then copies
+      // the frozen bytes, which are already in its format, instead of serialising every
+      // bitmap a second time in one go.
+      await p.freezeIndex();
       await p.snapshot();
       p.releaseBuffers();
-      await p.freezeIndex();
       n++;
     }
     return n;
