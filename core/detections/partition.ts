@@ -349,15 +349,15 @@ export class Partition {
     this.byCam.release();
   }
 
+  private indexArrays(): BitmapArray[] {
+    return [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam];
+  }
+
   /**
    * Lays the index of a partition no longer written out in frozen bitmaps (`bitmaps.ts`
    * says why), a slice at a time with a turn of the event loop between slices, so writes and
    * searches go on meanwhile. Late writes thaw what they touch; a later call freezes it again.
    */
-  private indexArrays(): BitmapArray[] {
-    return [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam];
-  }
-
   async freezeIndex(): Promise<void> {
     if (this.frozenAt === this.indexedBelow) return;
     const at = this.indexedBelow;
