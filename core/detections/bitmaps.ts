@@ -463,19 +463,19 @@ export class BitmapMap {
 }
 
 /**
- * AND of bitmaps into a new bitmap (no input is mutated), or null when the first misses any
- * other. Callers list the most selective first: roaring's AND already costs what the smaller
- * side holds, so asking each bitmap its size to sort them (a native call each) cost more than
- * it saved. Most partitions hold no match for a query: asking whether two bitmaps meet
- * allocates nothing (about 0.1 µs) where building their AND makes a new native bitmap
- * (about 1.2 µs), so the misses are found first.
+ * AND of bitmaps into a new bitmap (no input is mutated), or null when it is empty. The two
+ * smallest are ANDed first (a size is a field read, about 0.04 µs) and the rest folded into
+ * that small result, so the costly step reads the fewest numbers. No `intersects` test comes
+ * first: the two bigram bitmaps of a 30-day query's partition usually meet even where the
+ * whole AND is empty, so the test read both bitmaps and then the AND read them again (a
+ * 30-day query's index work 424 → 224 µs, 20,000,000 detections, `docs/detections.md`).
  */
 export function intersect(parts: Bitmap[]): Bitmap | null {
   if (parts.length === 0) throw new RangeError('intersect of nothing');
-  const first = parts[0]!;
-  for (let i = 1; i < parts.length; i++) if (!first.intersects(parts[i]!)) return null;
-  const acc = parts.length === 1 ? first.clone() : RoaringBitmap32.and(first, parts[1]!);
+  if (parts.length === 1) return parts[0]!.clone();
+  const bySize = parts.length === 2 ? parts : [...parts].sort((a, b) => a.size - b.size);
   // roaring has no andMany: fold with andInPlace.
-  for (let i = 2; i < parts.length; i++) acc.andInPlace(parts[i]!);
-  return acc;
+  const acc = RoaringBitmap32.and(bySize[0]!, bySize[1]!);
+  for (let i = 2; i < bySize.length && !acc.isEmpty; i++) acc.andInPlace(bySize[i]!);
+  return acc.isEmpty ? null : acc;
 }

@@ -55,98 +55,110 @@ export class PlateIndex {
     bm.add(LEN + n, entry);
   }
 
-  /** Entries the pattern may match (exact when `pattern.exactByIndex`), or null for none. */
-  query(p: CompiledPattern): Bitmap | null {
+  /**
+   * Entries a planned pattern may match (exact when the pattern is `exactByIndex`), or null
+   * for none.
+   */
+  query(plan: IndexQuery): Bitmap | null {
+    // Most partitions' index of alternate readings is empty (cameras without candidates).
+    if (this.bitmaps.keyCount === 0) return null;
     const parts: Bitmap[] = [];
-    const segs = p.segments;
-    if (!this.anchored(segs[0]!, START, p.minLength, parts)) return null;
-    if (p.hasStar && !this.anchored([...segs[segs.length - 1]!].reverse(), END, p.minLength, parts)) return null;
-    for (let s = 1; s < segs.length - 1; s++) if (!this.trigrams(segs[s]!, parts)) return null;
-    if (!p.hasStar) {
-      const len = this.bitmaps.get(LEN + p.minLength);
-      if (len === undefined) return null;
-      parts.push(len);
-    } else if (parts.length === 0) {
-      const lengths: number[] = [];
-      for (let l = p.minLength; l <= MAX_PLATE_LENGTH; l++) lengths.push(LEN + l);
-      parts.push(this.bitmaps.union(lengths));
+    for (const keys of plan.and) {
+      // A bitmap that exists is not empty (numbers are only ever added); a union may be.
+      const bm = keys.length === 1 ? this.bitmaps.get(keys[0]!) : this.bitmaps.union(keys);
+      if (bm === undefined || (keys.length > 1 && bm.isEmpty)) return null;
+      parts.push(bm);
     }
     const out = intersect(parts);
     if (out === null) return null;
-    // With a star, a plate shorter than the pattern slips through only where the anchored
-    // ends overlap, so it reaches the furthest named position of each end: remove those few
-    // short plates (cheaper than a union of all the long ones).
-    if (p.hasStar) {
-      const prefix = segs[0]!;
-      const suffix = segs[segs.length - 1]!;
-      const reach = Math.max(prefix.findLastIndex((c) => c !== null) + 1, suffix.length - suffix.findIndex((c) => c !== null));
-      for (let l = Math.max(1, reach); l < p.minLength; l++) {
-        const short = this.bitmaps.get(LEN + l);
-        if (short !== undefined) out.andNotInPlace(short);
-      }
+    for (const key of plan.andNot) {
+      const short = this.bitmaps.get(key);
+      if (short !== undefined) out.andNotInPlace(short);
     }
     return out.isEmpty ? null : out;
   }
+}
 
-  /**
-   * Adds the bigram bitmaps covering every named character of a segment anchored at `base`
-   * (positions counted from that end); false when one is empty. A run of named characters
-   * is covered by bigrams two apart (overlapping once when its length is odd); a character
-   * alone pairs with any neighbour the plate is sure to have (`minLength`).
-   */
-  private anchored(seg: readonly CharSet[], base: number, minLength: number, parts: Bitmap[]): boolean {
-    let i = 0;
-    while (i < seg.length) {
-      if (seg[i] === null) {
-        i++;
-        continue;
-      }
-      let last = i;
-      while (last + 1 < seg.length && seg[last + 1] !== null) last++;
-      if (last === i) {
-        const ok = i + 1 < minLength ? this.bigram(base, i, seg[i]!, ANY, parts) : this.bigram(base, i - 1, ANY, seg[i]!, parts);
-        if (!ok) return false;
-      } else {
-        for (let s = i; s < last; s += 2) if (!this.bigram(base, s, seg[s]!, seg[s + 1]!, parts)) return false;
-        if ((last - i) % 2 === 0 && !this.bigram(base, last - 1, seg[last - 1]!, seg[last]!, parts)) return false;
-      }
-      i = last + 1;
+/**
+ * The bitmaps a pattern reads. Its keys are the same in every partition, so a query works
+ * them out once rather than for each of its (thirty, for a 30-day query) partitions.
+ */
+export interface IndexQuery {
+  /** Bitmaps to AND, each the union of its keys. */
+  readonly and: readonly (readonly number[])[];
+  /** Length keys whose entries are removed from the AND (short plates, starred patterns). */
+  readonly andNot: readonly number[];
+}
+
+export function planIndexQuery(p: CompiledPattern): IndexQuery {
+  const and: number[][] = [];
+  const segs = p.segments;
+  anchored(segs[0]!, START, p.minLength, and);
+  if (p.hasStar) anchored([...segs[segs.length - 1]!].reverse(), END, p.minLength, and);
+  for (let s = 1; s < segs.length - 1; s++) trigrams(segs[s]!, and);
+  if (!p.hasStar) and.push([LEN + p.minLength]);
+  else if (and.length === 0) and.push(range(p.minLength, MAX_PLATE_LENGTH + 1).map((l) => LEN + l));
+  return { and, andNot: p.hasStar ? shortLengths(p) : [] };
+}
+
+/**
+ * With a star, a plate shorter than the pattern slips through only where the anchored ends
+ * overlap, so it reaches the furthest named position of each end: those few short plates are
+ * removed (cheaper than a union of all the long ones).
+ */
+function shortLengths(p: CompiledPattern): number[] {
+  const prefix = p.segments[0]!;
+  const suffix = p.segments[p.segments.length - 1]!;
+  const reach = Math.max(prefix.findLastIndex((c) => c !== null) + 1, suffix.length - suffix.findIndex((c) => c !== null));
+  return range(Math.max(1, reach), p.minLength).map((l) => LEN + l);
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+/**
+ * Adds the bigram keys covering every named character of a segment anchored at `base`
+ * (positions counted from that end). A run of named characters is covered by bigrams two
+ * apart (overlapping once when its length is odd); a character alone pairs with any
+ * neighbour the plate is sure to have (`minLength`).
+ */
+function anchored(seg: readonly CharSet[], base: number, minLength: number, and: number[][]): void {
+  let i = 0;
+  while (i < seg.length) {
+    if (seg[i] === null) {
+      i++;
+      continue;
     }
-    return true;
-  }
-
-  /** Adds the union of the bigrams (first, second) at `at`; false when it is empty. */
-  private bigram(base: number, at: number, first: readonly number[], second: readonly number[], parts: Bitmap[]): boolean {
-    const keyBase = base + at * A2;
-    let bm: Bitmap | undefined;
-    if (first.length === 1 && second.length === 1) {
-      // A bitmap that exists is not empty (numbers are only ever added).
-      bm = this.bitmaps.get(keyBase + first[0]! * ALPHABET_SIZE + second[0]!);
+    let last = i;
+    while (last + 1 < seg.length && seg[last + 1] !== null) last++;
+    if (last === i) {
+      and.push(i + 1 < minLength ? bigram(base, i, seg[i]!, ANY) : bigram(base, i - 1, ANY, seg[i]!));
     } else {
-      const keys: number[] = [];
-      for (const a of first) for (const b of second) keys.push(keyBase + a * ALPHABET_SIZE + b);
-      bm = this.bitmaps.union(keys);
-      if (bm.isEmpty) return false;
+      for (let s = i; s < last; s += 2) and.push(bigram(base, s, seg[s]!, seg[s + 1]!));
+      if ((last - i) % 2 === 0) and.push(bigram(base, last - 1, seg[last - 1]!, seg[last]!));
     }
-    if (bm === undefined) return false;
-    parts.push(bm);
-    return true;
+    i = last + 1;
   }
+}
 
-  /** Trigram bitmaps of a floating segment, where three positions have one canonical char. */
-  private trigrams(seg: readonly CharSet[], parts: Bitmap[]): boolean {
-    const canon = seg.map((set) => {
-      if (set === null) return -1;
-      const k = canonicalIndex(set[0]!);
-      return set.every((c) => canonicalIndex(c) === k) ? k : -1;
-    });
-    for (let i = 2; i < canon.length; i++) {
-      const [a, b, c] = [canon[i - 2]!, canon[i - 1]!, canon[i]!];
-      if (a < 0 || b < 0 || c < 0) continue;
-      const bm = this.bitmaps.get(TRI + a * A2 + b * ALPHABET_SIZE + c);
-      if (bm === undefined) return false;
-      parts.push(bm);
-    }
-    return true;
+/** Keys of the bigrams (first, second) at `at`. */
+function bigram(base: number, at: number, first: readonly number[], second: readonly number[]): number[] {
+  const keyBase = base + at * A2;
+  const keys: number[] = [];
+  for (const a of first) for (const b of second) keys.push(keyBase + a * ALPHABET_SIZE + b);
+  return keys;
+}
+
+/** Trigram keys of a floating segment, where three positions have one canonical char. */
+function trigrams(seg: readonly CharSet[], and: number[][]): void {
+  const canon = seg.map((set) => {
+    if (set === null) return -1;
+    const k = canonicalIndex(set[0]!);
+    return set.every((c) => canonicalIndex(c) === k) ? k : -1;
+  });
+  for (let i = 2; i < canon.length; i++) {
+    const [a, b, c] = [canon[i - 2]!, canon[i - 1]!, canon[i]!];
+    if (a >= 0 && b >= 0 && c >= 0) and.push([TRI + a * A2 + b * ALPHABET_SIZE + c]);
   }
 }

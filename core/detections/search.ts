@@ -14,6 +14,7 @@ import { ErrBadInput, ErrCursorInvalid } from '../errors.js';
 import type { Bitmap } from './bitmaps.js';
 import { intersect } from './bitmaps.js';
 import { Partition, term } from './partition.js';
+import { planIndexQuery, type IndexQuery } from './plate-index.js';
 import { compilePattern, matches, type CompiledPattern } from './pattern.js';
 import { decodeRecord, formatId, readFields, recordTexts, type Detection } from './record.js';
 
@@ -101,17 +102,19 @@ function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): numb
 
 class Plan {
   readonly pattern: CompiledPattern;
+  private readonly index: IndexQuery;
   readonly confirmRecord: boolean;
   constructor(readonly q: SearchQuery) {
     this.pattern = compilePattern(q.pattern, q.fuzzy);
+    this.index = planIndexQuery(this.pattern);
     this.confirmRecord = !this.pattern.exactByIndex || q.minConf !== undefined || q.near !== undefined || q.box !== undefined;
   }
 
   /** Detection numbers of `p` the bitmaps admit, or null when none. */
   candidates(p: Partition): Bitmap | null {
-    let hits = p.plateIndex.query(this.pattern);
+    let hits = p.plateIndex.query(this.index);
     if (this.q.candidates) {
-      const alt = p.altIndex.query(this.pattern);
+      const alt = p.altIndex.query(this.index);
       if (alt !== null) {
         const nums = Partition.entriesToNumbers(alt);
         if (hits === null) hits = nums;
@@ -131,8 +134,7 @@ class Plan {
       parts.push(bm);
     }
     if (parts.length === 1) return hits;
-    const out = intersect(parts);
-    return out === null || out.isEmpty ? null : out;
+    return intersect(parts);
   }
 
   /** True when the partition lies wholly in the time range and no candidate needs confirming. */
