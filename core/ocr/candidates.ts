@@ -30,6 +30,10 @@ export interface Candidate {
   readonly share: number;
   /** Likelihood × format prior, comparable between two readings of one crop. */
   readonly score: number;
+  /** The recogniser's likelihood of the reading: its characters' probabilities, and an edge's doubt when one was dropped. */
+  readonly likelihood: number;
+  /** Format prior of the reading (`formatWeight`), which the looks' tally weighs again over their summed evidence. */
+  readonly prior: number;
   /** Probability of each character of this reading. */
   readonly chars: readonly number[];
 }
@@ -143,13 +147,11 @@ export function rankCandidates(p: Positions, options: CandidateOptions = {}): Ca
     next.sort((x, y) => y.score - x.score);
     beam = next.slice(0, BEAM);
   }
-  for (const b of beam) b.score *= formatWeight(b.plate, options.state);
-  beam.sort((x, y) => y.score - x.score);
-  const total = beam.reduce((s, b) => s + b.score, 0) || 1;
-  return beam.slice(0, top).map((b) => ({
-    plate: b.plate,
-    share: (b.score / total) * (formatFit(b.plate, options.state) >= FITS ? 1 : UNFIT_SHARE),
-    score: b.score,
-    chars: b.chars,
-  }));
+  const ranked = beam.map((b) => {
+    const prior = formatWeight(b.plate, options.state);
+    return { plate: b.plate, score: b.score * prior, likelihood: b.score, prior, chars: b.chars };
+  });
+  ranked.sort((x, y) => y.score - x.score);
+  const total = ranked.reduce((s, b) => s + b.score, 0) || 1;
+  return ranked.slice(0, top).map((b) => ({ ...b, share: (b.score / total) * (formatFit(b.plate, options.state) >= FITS ? 1 : UNFIT_SHARE) }));
 }
