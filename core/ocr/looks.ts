@@ -27,7 +27,8 @@ export const LOOK_WEIGHT: Readonly<Record<LookKind, number>> = { centre: 1, loca
  * likelihoods, one look alone ranks its readings by likelihood × prior³: on a blurred crop the
  * recogniser reads a misread glyph as surely as a clear one (`0EB492` read `DEB492` at 0.9),
  * so the formats deserve more say over the looks than within one look's beam. Tuning seed,
- * hard crops: 0.4–0.7 for the root's power and 1–2 for the prior's all give 554–556 of 600.
+ * hard crops: 0.5–0.7 for the likelihood's power with 1.5–2 for the prior's give 554–556 of
+ * 600, a prior's power of 1 gives 551–554.
  */
 const PRIOR_POWER = 1.5;
 
