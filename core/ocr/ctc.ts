@@ -3,7 +3,8 @@
  * every position. Greedy CTC finds the characters; each is then tied to the slot (located
  * character) it was read from, so a slot that produced nothing (a character the recogniser
  * dropped) still yields its most likely character, and a one-character slot that produced
- * two keeps the likelier.
+ * two keeps the likelier. A prefix beam search (`prefixSearch`) reads the whole line again,
+ * summing every path that spells a reading, for the characters the greedy path lost.
  */
 import { COMPACT_CLASSES, PLATE_ALPHABET } from './alphabet.js';
 import { FRAME_STRIDE, type Line } from './line.js';
@@ -100,4 +101,60 @@ export function decodeLine(f: Frames, line: Line): Positions {
   const probs = new Float32Array(runs.length * A);
   runs.forEach(([t0, t1], i) => distribution(f, t0, t1, probs, i * A));
   return { n: runs.length, probs };
+}
+
+/** A reading of a whole line and its probability summed over every CTC path that spells it. */
+export interface Reading {
+  readonly plate: string;
+  readonly p: number;
+}
+
+/** Prefixes kept per frame by `prefixSearch`, and the least probability a frame's character needs to extend them. */
+const PREFIX_BEAM = 16;
+const PREFIX_MIN_P = 1e-3;
+
+interface PrefixMass {
+  /** Probability of the paths spelling the prefix that end in a blank, and in its last character. */
+  blank: number;
+  char: number;
+}
+
+/**
+ * CTC prefix beam search over the plate alphabet, readings likeliest first, probabilities
+ * normalised over the readings kept. Greedy decoding keeps only the likeliest path, so a
+ * character whose frames lose narrowly to blank (the second `2` of a blurred `EDR2212`, an
+ * `M` squeezed beside another) is gone from every reading the slots can offer; summed over its
+ * paths, the reading that keeps it can still be the likelier.
+ */
+export function prefixSearch(f: Frames): Reading[] {
+  let beam = new Map<string, PrefixMass>([['', { blank: 1, char: 0 }]]);
+  for (let t = 0; t < f.count; t++) {
+    const base = t * COMPACT_CLASSES;
+    const next = new Map<string, PrefixMass>();
+    const at = (s: string): PrefixMass => {
+      let m = next.get(s);
+      if (!m) next.set(s, (m = { blank: 0, char: 0 }));
+      return m;
+    };
+    for (const [s, m] of beam) {
+      const total = m.blank + m.char;
+      at(s).blank += total * f.probs[base]!;
+      const last = s.length > 0 ? 1 + PLATE_ALPHABET.indexOf(s[s.length - 1]!) : 0;
+      // The last character held for one more frame: the same reading.
+      if (last > 0) at(s).char += m.char * f.probs[base + last]!;
+      for (let k = 1; k < COMPACT_CLASSES; k++) {
+        const q = f.probs[base + k]!;
+        if (q < PREFIX_MIN_P) continue;
+        // Repeating the last character spells it twice only after a blank.
+        at(s + PLATE_ALPHABET[k - 1]!).char += (k === last ? m.blank : total) * q;
+      }
+    }
+    const kept = [...next].sort((a, b) => b[1].blank + b[1].char - a[1].blank - a[1].char).slice(0, PREFIX_BEAM);
+    // Rescaled every frame so long lines do not underflow; only ratios matter.
+    const scale = kept[0]![1].blank + kept[0]![1].char || 1;
+    beam = new Map(kept.map(([s, m]) => [s, { blank: m.blank / scale, char: m.char / scale }]));
+  }
+  const readings = [...beam].map(([plate, m]) => ({ plate, p: m.blank + m.char }));
+  const sum = readings.reduce((s, r) => s + r.p, 0) || 1;
+  return readings.map((r) => ({ plate: r.plate, p: r.p / sum })).sort((a, b) => b.p - a.p);
 }

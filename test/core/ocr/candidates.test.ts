@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PLATE_ALPHABET } from '../../../core/ocr/alphabet.js';
-import { rankCandidates } from '../../../core/ocr/candidates.js';
+import { rankCandidates, withReadings } from '../../../core/ocr/candidates.js';
 import type { Positions } from '../../../core/ocr/ctc.js';
 
 /** Positions where each entry is a map of character → probability (the rest shares 0.001s). */
@@ -69,5 +69,17 @@ describe('candidate readings', () => {
 
   it('returns nothing for an empty reading', () => {
     expect(rankCandidates({ n: 0, probs: new Float32Array(0) })).toEqual([]);
+  });
+
+  it('adds the prefix search’s readings the beam lacks, with their prior and no share', () => {
+    const beam = rankCandidates(positions([{ E: 0.9, L: 0.1 }, { R: 1 }, { '2': 1 }, { '1': 1 }, { '2': 1 }]));
+    const out = withReadings(beam, [{ plate: 'EDR2212', p: 0.5 }, { plate: beam[0]!.plate, p: 0.3 }, { plate: '', p: 0.2 }]);
+    expect(out.slice(0, beam.length)).toEqual(beam);
+    expect(out.filter((c) => c.plate === beam[0]!.plate)).toHaveLength(1);
+    const added = out.slice(beam.length);
+    expect(added.map((c) => c.plate)).toEqual(['EDR2212']);
+    expect(added[0]!).toMatchObject({ likelihood: 0.5, share: 0, chars: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] });
+    expect(added[0]!.score).toBeCloseTo(0.5 * added[0]!.prior, 9);
+    expect(added[0]!.prior).toBeGreaterThan(0.3);
   });
 });

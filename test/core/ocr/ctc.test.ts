@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACT_CLASSES, PLATE_ALPHABET } from '../../../core/ocr/alphabet.js';
-import { decodeLine, greedyPath } from '../../../core/ocr/ctc.js';
+import { decodeLine, greedyPath, prefixSearch } from '../../../core/ocr/ctc.js';
 import type { Line } from '../../../core/ocr/line.js';
 import type { Frames } from '../../../core/ocr/recognizer.js';
 
@@ -63,5 +63,24 @@ describe('CTC decoding', () => {
     f.probs[2 * COMPACT_CLASSES + 1 + PLATE_ALPHABET.indexOf('B')] = 0.5;
     expect(text(decodeLine(f, line([[0, 32]], 32)))).toBe('A');
     expect(text(decodeLine(f, line([[0, 32]], 32, [1])))).toBe('AB');
+  });
+
+  it('finds by prefix search a character whose frames each lose narrowly to blank', () => {
+    // Frames 2 and 3 lean to `D` (0.4) but blank wins each (0.55): the greedy path reads `ER`;
+    // summed over its paths (`D_`, `_D`, `DD`), `EDR` is the likelier reading.
+    const f = frames('_E__R_');
+    const d = 1 + PLATE_ALPHABET.indexOf('D');
+    for (const t of [2, 3]) {
+      f.probs[t * COMPACT_CLASSES] = 0.55;
+      f.probs[t * COMPACT_CLASSES + d] = 0.4;
+    }
+    expect(greedyPath(f).map((e) => PLATE_ALPHABET[e.k]).join('')).toBe('ER');
+    const readings = prefixSearch(f);
+    expect(readings.map((r) => r.plate).slice(0, 2)).toEqual(['EDR', 'ER']);
+    expect(readings.reduce((s, r) => s + r.p, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('spells a doubled character by prefix search only across a blank', () => {
+    expect(prefixSearch(frames('_LL_EE_E_'))[0]!.plate).toBe('LEE');
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../../../core/ocr/candidates.js';
 import { LOOK_WEIGHT, LookTally } from '../../../core/ocr/looks.js';
 
-/** One look's ranked candidates: [plate, likelihood × prior, share]. */
-function look(...cands: Array<[string, number, number]>): Candidate[] {
-  return cands.map(([plate, score, share]) => ({ plate, score, share, chars: [...plate].map(() => share) }));
+/** One look's ranked candidates: [plate, likelihood, share, format prior (1 unless given)]. */
+function look(...cands: Array<[string, number, number, number?]>): Candidate[] {
+  return cands.map(([plate, likelihood, share, prior = 1]) => ({ plate, score: likelihood * prior, likelihood, prior, share, chars: [...plate].map(() => share) }));
 }
 
 describe('choosing a reading from several looks', () => {
@@ -51,10 +51,27 @@ describe('choosing a reading from several looks', () => {
     for (const c of disagree.ranked(5)) expect(c.share).toBeLessThanOrEqual(0.4 + 1e-9);
   });
 
+  it('does not let one look’s peaked likelihood outvote two looks that agree', () => {
+    const t = new LookTally();
+    t.add('centre', look(['MRJ896', 0.81, 0.9]));
+    t.add('whole', look(['MRJ696', 0.25, 0.5]));
+    t.add('turned', look(['MRJ696', 0.25, 0.5]));
+    // Summed as they come, 0.81 beats 0.5; their square roots, 0.9 loses to 1.
+    expect(t.ranked(2).map((c) => c.plate)).toEqual(['MRJ696', 'MRJ896']);
+  });
+
+  it('gives the format prior more say than one look’s beam gives it', () => {
+    const t = new LookTally();
+    // Ranked by likelihood × prior the look prefers the first (0.25 against 0.225).
+    t.add('centre', look(['AB0C123', 0.5, 0.5, 0.5], ['AB8C123', 0.3, 0.45, 0.75]));
+    expect(t.ranked(2).map((c) => c.plate)).toEqual(['AB8C123', 'AB0C123']);
+    expect(t.support).toBeCloseTo(0.45, 6);
+  });
+
   it('takes each reading’s character probabilities from the look that scored it highest', () => {
     const t = new LookTally();
-    t.add('centre', [{ plate: 'AB12', score: 0.1, share: 0.5, chars: [0.1, 0.1, 0.1, 0.1] }]);
-    t.add('whole', [{ plate: 'AB12', score: 0.4, share: 0.5, chars: [0.9, 0.9, 0.9, 0.9] }]);
+    t.add('centre', [{ plate: 'AB12', score: 0.1, likelihood: 0.1, prior: 1, share: 0.5, chars: [0.1, 0.1, 0.1, 0.1] }]);
+    t.add('whole', [{ plate: 'AB12', score: 0.4, likelihood: 0.4, prior: 1, share: 0.5, chars: [0.9, 0.9, 0.9, 0.9] }]);
     expect(t.ranked(1)[0]!.chars).toEqual([0.9, 0.9, 0.9, 0.9]);
   });
 
