@@ -3,6 +3,14 @@
  * acknowledged, so a console that reconnects with `since` after a crash still gets every hit
  * of every acknowledged read. The same read matching the same entry twice (a camera resending
  * after a reconnect) raises one hit.
+ *
+ * Stream seqs are never handed out twice, even across a crash. A hit is pushed to consoles
+ * before its commit, so a crash can lose hits a console has already seen; had the next start
+ * gone on from the last durable seq, the hits raised again after it (the camera resends the
+ * reads that were not stored) would take the lost hits' seqs, and a console reconnecting
+ * with `since` (the last seq it saw) would skip them, and a hit id name two hits. So seqs are
+ * reserved ahead, durably, `RESERVE` at a time; after a crash the stream goes on past the
+ * reservation, and a clean close gives back what it did not use.
  */
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -10,8 +18,16 @@ import { ErrNotFound } from '../errors.js';
 import { STOLEN_REASONS, type Hit, type NewHit } from './hit.js';
 import { newHit } from './lifecycle.js';
 
+/** Seqs reserved at a time; the next reservation is written when half of one is used. */
+const RESERVE = 100_000;
+const RESERVED = 'reserved';
+
 export class HitStore {
   private nextSeq: number;
+  /** Highest seq durably reserved by this process (below `nextSeq` until it raises a hit). */
+  private reserved: number;
+  /** The next reservation's commit, while one is being written. */
+  private extending: Promise<unknown> | undefined;
   /** Hits pushed to consoles but not yet committed, with the promise of their commit. */
   private readonly pending = new Map<string, { hit: Hit; durable: Promise<unknown> }>();
   private readonly pendingKeys = new Set<string>();
@@ -27,9 +43,11 @@ export class HitStore {
     private readonly hits: Database<Hit, number>,
     private readonly ids: Database<number, string>,
     private readonly dedup: Database<number, string>,
+    private readonly meta: Database<number, string>,
   ) {
     const [last] = [...hits.getKeys({ reverse: true, limit: 1 })];
-    this.nextSeq = (last ?? 0) + 1;
+    this.nextSeq = Math.max(last ?? 0, meta.get(RESERVED) ?? 0) + 1;
+    this.reserved = this.nextSeq - 1;
   }
 
   static open(dataDir: string): HitStore {
@@ -39,7 +57,27 @@ export class HitStore {
       root.openDB({ name: 'hits' }),
       root.openDB({ name: 'ids' }),
       root.openDB({ name: 'dedup' }),
+      root.openDB({ name: 'meta' }),
     );
+  }
+
+  /**
+   * Makes sure the next `n` seqs are durably reserved before they are handed out. The first
+   * hit a process raises waits for one synchronous commit; later reservations are written
+   * ahead, in the background, half a reservation before they are needed.
+   */
+  private reserve(n: number): void {
+    const need = this.nextSeq + n - 1;
+    if (need > this.reserved) {
+      this.reserved = need + RESERVE;
+      this.meta.putSync(RESERVED, this.reserved);
+    } else if (need > this.reserved - RESERVE / 2 && this.extending === undefined) {
+      const next = this.reserved + RESERVE;
+      this.extending = this.meta.put(RESERVED, next).then(() => {
+        this.reserved = Math.max(this.reserved, next);
+        this.extending = undefined;
+      });
+    }
   }
 
   /**
@@ -50,6 +88,7 @@ export class HitStore {
     const fresh: Hit[] = [];
     const keys: string[] = [];
     const writes: Promise<boolean>[] = [];
+    this.reserve(items.length);
     for (const item of items) {
       const key = dedupKey(item);
       if (this.pendingKeys.has(key) || this.dedup.get(key) !== undefined) continue;
@@ -147,7 +186,12 @@ export class HitStore {
     });
   }
 
+  /** Gives back the reserved seqs it did not use, once every hit it raised is durable. */
   async close(): Promise<void> {
+    // A failed commit is its raiser's to report; the seqs it took are then not given back.
+    const settled = await Promise.allSettled([this.extending, ...[...this.pending.values()].map((p) => p.durable)]);
+    if (settled.some((r) => r.status === 'rejected')) return this.root.close();
+    if (this.reserved >= this.nextSeq) await this.meta.put(RESERVED, this.nextSeq - 1);
     await this.root.close();
   }
 }
