@@ -73,10 +73,14 @@ export class HitStore {
       this.meta.putSync(RESERVED, this.reserved);
     } else if (need > this.reserved - RESERVE / 2 && this.extending === undefined) {
       const next = this.reserved + RESERVE;
-      this.extending = this.meta.put(RESERVED, next).then(() => {
-        this.reserved = Math.max(this.reserved, next);
-        this.extending = undefined;
-      });
+      this.extending = this.meta
+        .put(RESERVED, next)
+        .then(
+          () => void (this.reserved = Math.max(this.reserved, next)),
+          // Not reserved: a later hit tries again, or reserves synchronously when it must.
+          () => undefined,
+        )
+        .finally(() => (this.extending = undefined));
     }
   }
 
@@ -188,8 +192,9 @@ export class HitStore {
 
   /** Gives back the reserved seqs it did not use, once every hit it raised is durable. */
   async close(): Promise<void> {
+    await this.extending;
     // A failed commit is its raiser's to report; the seqs it took are then not given back.
-    const settled = await Promise.allSettled([this.extending, ...[...this.pending.values()].map((p) => p.durable)]);
+    const settled = await Promise.allSettled([...this.pending.values()].map((p) => p.durable));
     if (settled.some((r) => r.status === 'rejected')) return this.root.close();
     if (this.reserved >= this.nextSeq) await this.meta.put(RESERVED, this.nextSeq - 1);
     await this.root.close();
