@@ -86,6 +86,12 @@ export class DetectionStore {
   private readonly acceptedSeqs = new Map<string, number>();
   /** Settles after every write issued so far. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** The last group write: its partition, and when it was issued and when durable (`issue`). */
+  private lastWrite: { startHour: number; issued: Promise<void>; durable: Promise<void> } = {
+    startHour: Number.NaN,
+    issued: Promise.resolve(),
+    durable: Promise.resolve(),
+  };
   /** Reads older than this were purged and are never stored again. */
   private purgedBefore = -Infinity;
   private closed = false;
@@ -227,11 +233,33 @@ export class DetectionStore {
   }
 
   /**
-   * Issues every group's transaction now, in the order its numbers were handed out, so each
+   * Issues every group's transaction in the order its numbers were handed out, so each
    * partition commits its numbers in ascending order (records are appended, never inserted).
    */
   private writeGroups(groups: readonly Group[], results: AppendResult[]): Promise<unknown> {
-    return Promise.all(groups.map((g) => this.writeGroup(g, results)));
+    return Promise.all(groups.map((g) => this.issue(g, results)));
+  }
+
+  /**
+   * One partition's transactions commit in the order they are issued; two partitions' do
+   * not. So a write to another partition than the last write waits until that one is durable
+   * (a write to the same one only until it is issued): what is durable is then always a
+   * prefix of what was issued. Issued at once, a crash could leave a camera's later reads
+   * durable in one partition and its earlier ones lost in another, and the camera, told the
+   * highest seq stored (`welcome.ack`), would never resend them: a camera reaching today's
+   * reads at the end of yesterday's backlog. The wait comes once per change of partition.
+   */
+  private issue(g: Group, results: AppendResult[]): Promise<void> {
+    const last = this.lastWrite;
+    const gate = last.startHour === g.part.startHour ? last.issued : last.durable;
+    let issued!: () => void;
+    const write = gate.then(() => {
+      const w = this.writeGroup(g, results);
+      issued();
+      return w;
+    });
+    this.lastWrite = { startHour: g.part.startHour, issued: new Promise<void>((r) => (issued = r)), durable: write.catch(() => undefined) };
+    return write;
   }
 
   private async writeGroup(g: Group, results: AppendResult[]): Promise<void> {

@@ -32,6 +32,39 @@ describe('detection store: writes', () => {
     expect((await store.append(det('cam-2', 6, '5XYZ998', NOW))).status).toBe('stored');
   });
 
+  it('issues a write to another partition only once the writes before it are durable', async () => {
+    const { s } = fresh();
+    const events: string[] = [];
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const write = Partition.prototype.write;
+    // Yesterday's partition commits slowly; a crash meanwhile must not find today's reads durable.
+    const spy = vi.spyOn(Partition.prototype, 'write').mockImplementation(async function (this: Partition, batch) {
+      const day = this.start < NOW - DAY / 2 ? 'yesterday' : 'today';
+      events.push(`issued ${day}`);
+      const done = write.call(this, batch);
+      if (day === 'yesterday') await slow;
+      await done;
+      events.push(`durable ${day}`);
+    });
+    try {
+      const backlog = s.appendBatch([det('car-7', 1, '7ABC101', NOW - DAY), det('car-7', 2, '7ABC102', NOW - DAY + 1)]);
+      const live = s.appendBatch([det('car-7', 3, '7ABC103', NOW)]);
+      const more = s.appendBatch([det('car-7', 4, '7ABC104', NOW + 1)]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(events).toEqual(['issued yesterday']);
+      release();
+      const results = await Promise.all([backlog, live, more]);
+      expect(results.flat().map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+      expect(events.slice(0, 3)).toEqual(['issued yesterday', 'durable yesterday', 'issued today']);
+      expect(events.filter((e) => e === 'durable today')).toHaveLength(2);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(s.lastSeq('car-7')).toBe(4);
+  });
+
   it('refuses reads already past retention or stamped far in the future', async () => {
     const { s } = fresh();
     expect((await s.append(det('c', 1, 'ABC123', NOW - 31 * DAY))).status).toBe('expired');
