@@ -117,8 +117,17 @@ export class AuditLog implements AuditSink {
     return this.meta.get('base') ?? { seq: 0, hash: GENESIS, ts: 0 };
   }
 
+  /**
+   * lmdb-js keeps one read snapshot until the next turn of the event loop; another process
+   * (the command line) may have appended since, so every reading entry point starts fresh.
+   */
+  private latest(): void {
+    this.root.resetReadTxn();
+  }
+
   /** The last sequence number written (0 when empty). */
   lastSeq(): number {
+    this.latest();
     return this.headPoint().seq;
   }
 
@@ -147,6 +156,7 @@ export class AuditLog implements AuditSink {
 
   /** Records in sequence order within the time window, optionally by action and actor. */
   *scan(q: AuditQuery = {}): Generator<AuditRecord> {
+    this.latest();
     const start = q.from === undefined ? 0 : this.firstSeqAtOrAfter(q.from);
     const actions = q.actions ? new Set(q.actions) : undefined;
     let n = 0;
@@ -166,6 +176,7 @@ export class AuditLog implements AuditSink {
 
   /** Walks the whole chain and names the first record altered, removed or reordered. */
   verify(): VerifyResult {
+    this.latest();
     const head = this.headPoint();
     let expected = this.basePoint().seq + 1;
     let prev = this.basePoint().hash;
