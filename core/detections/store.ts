@@ -76,6 +76,36 @@ interface Group {
   readonly batch: WriteBatch;
 }
 
+/**
+ * A batch's reads grouped into one write per partition, in the order the writes are issued.
+ * A camera whose clock steps back across a partition boundary within the batch gets a new
+ * group for the earlier partition after the group of its previous read, never a place in a
+ * group issued before it: each camera's reads are then issued in seq order, and what is
+ * durable after a crash is a prefix of every camera's reads (`issue`).
+ */
+class Groups {
+  readonly order: Group[] = [];
+  /** The group of each partition that takes more reads: its last. */
+  private readonly open = new Map<number, number>();
+  /** Index of the group of each camera's last read, kept once the batch spans two groups (before that, every read is in group 0). */
+  private readonly camAt = new Map<string, number>();
+
+  /** The group the camera's next read of the partition goes in, or undefined when a new one is needed. */
+  find(startHour: number, cam: string): Group | undefined {
+    const at = this.open.get(startHour);
+    if (at === undefined || at < (this.camAt.get(cam) ?? 0)) return undefined;
+    if (this.order.length > 1) this.camAt.set(cam, at);
+    return this.order[at];
+  }
+
+  add(startHour: number, cam: string, g: Group): Group {
+    const at = this.order.push(g) - 1;
+    this.open.set(startHour, at);
+    if (this.order.length > 1) this.camAt.set(cam, at);
+    return g;
+  }
+}
+
 const partKey = (startHour: number): string => `part:${startHour}`;
 const NO_TEXTS: (string | undefined)[] = [];
 
@@ -184,7 +214,7 @@ export class DetectionStore {
     const now = this.now();
     const expiredBefore = Math.max(this.purgedBefore, now - this.opts.profile.retention.detectionDays * DAY_MS);
     const results: AppendResult[] = new Array(inputs.length);
-    const groups = new Map<number, Group>();
+    const groups = new Groups();
     let duplicates = false;
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
@@ -201,7 +231,7 @@ export class DetectionStore {
         this.prepare(input, i, now, inputs.length, groups);
       }
     }
-    const write = this.writeGroups([...groups.values()], results);
+    const write = this.writeGroups(groups.order, results);
     // A duplicate is reported only once the original it duplicates is durable.
     const done = duplicates ? Promise.all([write, this.tail]) : write;
     this.tail = Promise.all([this.tail, write]).catch(() => undefined);
@@ -209,15 +239,14 @@ export class DetectionStore {
     return results;
   }
 
-  private prepare(input: DetectionInput, slot: number, now: number, capacity: number, groups: Map<number, Group>): void {
+  private prepare(input: DetectionInput, slot: number, now: number, capacity: number, groups: Groups): void {
     const { read, cam, ocr } = input;
     const startHour = Math.floor(read.ts / HOUR_MS / this.widthHours) * this.widthHours;
-    let g = groups.get(startHour);
+    let g = groups.find(startHour, cam);
     if (g === undefined) {
       const part = this.partitionFor(startHour);
       // Numbers are handed out as the batch fills, so a batch holds consecutive ones.
-      g = { part, batch: new WriteBatch(part.nextNum, capacity) };
-      groups.set(startHour, g);
+      g = groups.add(startHour, cam, { part, batch: new WriteBatch(part.nextNum, capacity) });
     }
     const p = g.part;
     const plate = tryNormalizePlate(read.plate ?? ocr?.plate ?? '') ?? undefined;

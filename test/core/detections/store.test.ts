@@ -65,6 +65,28 @@ describe('detection store: writes', () => {
     expect(s.lastSeq('car-7')).toBe(4);
   });
 
+  it("issues each camera's reads in seq order when its clock steps back across a partition boundary within a batch", async () => {
+    const { s } = fresh();
+    const issued: string[][] = [];
+    const write = Partition.prototype.write;
+    const spy = vi.spyOn(Partition.prototype, 'write').mockImplementation(function (this: Partition, batch) {
+      issued.push(Array.from({ length: batch.n }, (_, k) => `${batch.cams[k]}#${batch.seqs[k]}`));
+      return write.call(this, batch);
+    });
+    try {
+      // cam-b is on yesterday's backlog; cam-a's clock steps back from today to yesterday between seqs 10 and 11.
+      const res = await s.appendBatch([det('cam-b', 5, '5XYZ995', NOW - DAY), det('cam-a', 10, '7ABC110', NOW), det('cam-a', 11, '7ABC111', NOW - DAY + 1), det('cam-b', 6, '5XYZ996', NOW - DAY + 2)]);
+      expect(res.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+    } finally {
+      spy.mockRestore();
+    }
+    // Writes commit as a prefix of this order, so no crash can keep cam-a#11 and lose cam-a#10.
+    expect(issued).toEqual([['cam-b#5'], ['cam-a#10'], ['cam-a#11', 'cam-b#6']]);
+    const order = issued.flat();
+    expect(order.indexOf('cam-a#10')).toBeLessThan(order.indexOf('cam-a#11'));
+    expect(s.lastSeq('cam-a')).toBe(11);
+  });
+
   it('refuses reads already past retention or stamped far in the future', async () => {
     const { s } = fresh();
     expect((await s.append(det('c', 1, 'ABC123', NOW - 31 * DAY))).status).toBe('expired');
