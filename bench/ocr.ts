@@ -5,7 +5,7 @@
  *
  *   npm run bench:ocr -- [--n 600] [--speed 240] [--fit] [--seed 3003] [--failures]
  *
- * `--fit` refits the calibration table on a separate seed and writes
+ * `--fit` refits the calibration table on a separate seed (2,400 crops a preset) and writes
  * `core/ocr/calibration.json`; the reliability table is always reported on the evaluation
  * seed, which the fit never sees. `--seed` generates the sets from another seed: every
  * choice of the pipeline (regions, widths, look weights and gates) was tuned on seed
@@ -32,6 +32,12 @@ import { createOcrPool } from '../workers/ocr-pool.js';
 /** Seed of the reported figures; the pipeline is tuned on seed 3003, the calibration fitted on `FIT_SEED`. */
 const EVAL_SEED = 1001;
 const FIT_SEED = 2002;
+/**
+ * Crops a preset the calibration is fitted on, whatever `--n`: on 600 a preset its middle bins
+ * held 20–70 reads each and missed by up to 0.12 on the reported seed (stated 0.76, observed
+ * 0.89 over 2,400 crops a preset); on 2,400 they miss by 0.04 at most.
+ */
+const FIT_N = 2400;
 const IDENTITY: CalibrationTable = { method: 'identity', fittedOn: 'none', x: [0, 1], y: [0, 1] };
 /** Times the pool reads the speed set for its throughput (see the pool step). */
 const POOL_ROUNDS = 4;
@@ -223,7 +229,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--fit')) {
     const fit: Array<[number, boolean]> = [];
     for (const p of ['noisy', 'hard'] as const) {
-      const samples = await generateSet(p, FIT_SEED, n);
+      const samples = await generateSet(p, FIT_SEED, FIT_N);
       const { results } = await readLocal(reader, samples, 16, { calibration: IDENTITY });
       results.forEach((r, i) => fit.push([r.conf, r.plate === samples[i]!.plate]));
     }
