@@ -48,7 +48,7 @@ const NOTHING: Omit<OcrResult, 'ms'> = { plate: '', conf: 0, cands: [], chars: [
 /**
  * A crop whose leading reading holds less than this share of the looks' likelihood so far
  * (`LookTally.support`) gets round 1, then round 2 of further looks. A share of 0.6 is stated
- * about 0.77 by the calibration, so a first look stated 0.77 or more is kept alone; on generated
+ * about 0.83 by the calibration, so a first look stated 0.83 or more is kept alone; on generated
  * crops of a tuning seed these gates cost noisy crops 0.06 further looks each on average (0.13
  * with the previous gate on likelihood × prior) for the same accuracy, and lose nothing on
  * hard crops against taking every look (docs/ocr.md).
