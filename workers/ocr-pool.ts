@@ -58,7 +58,8 @@ export function createOcrPool(options: OcrPoolOptions): OcrPool {
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const maxQueue = Math.max(1, options.maxQueue ?? DEFAULT_MAX_QUEUE);
   const batch = Math.max(1, options.batch ?? DEFAULT_BATCH);
-  const workerData: OcrWorkerData = { model: { recognizerPath: options.model.recognizerPath, dictionaryPath: options.model.dictionaryPath } };
+  const { recognizerPath, dictionaryPath, headPath } = options.model;
+  const workerData: OcrWorkerData = { model: { recognizerPath, dictionaryPath, headPath } };
   const piscina = new Piscina<OcrTask, OcrResult[]>({
     filename: workerFile(),
     minThreads: threads,

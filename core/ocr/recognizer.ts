@@ -9,13 +9,15 @@
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { COMPACT_CLASSES, plateClassIndex } from './alphabet.js';
-import { compactHead } from './head.js';
+import { compactHead, decodeHead, featureModel } from './head.js';
 import { FRAME_STRIDE, LINE_H, type Line } from './line.js';
 
 /** Paths of a model the loader has verified against its manifest. */
 export interface ModelPaths {
   readonly recognizerPath: string;
   readonly dictionaryPath: string;
+  /** The output layer fitted to plate crops (`head.ts` `PlateHead`, as `encodeHead` stores it). */
+  readonly headPath: string;
 }
 
 export interface RecognizerOptions {
@@ -28,10 +30,14 @@ export interface RecognizerOptions {
   readonly batch?: number;
 }
 
-/** Softmax output of one line restricted to the plate classes: frames × COMPACT_CLASSES. */
+/**
+ * One line's output, `count` frames × `columns`: the softmax over the plate classes
+ * (COMPACT_CLASSES columns), or the output layer's input features (`Recognizer.features`).
+ */
 export interface Frames {
   readonly count: number;
   readonly probs: Float32Array;
+  readonly columns: number;
 }
 
 /** Width a line is padded to: the next multiple of 16 pixels (two CTC frames). */
@@ -64,7 +70,16 @@ export class Recognizer {
 
   static async create(model: ModelPaths, options: RecognizerOptions = {}): Promise<Recognizer> {
     const classIndex = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
-    const bytes = compactHead(readFileSync(model.recognizerPath), classIndex);
+    const head = decodeHead(readFileSync(model.headPath), COMPACT_CLASSES);
+    return Recognizer.open(compactHead(readFileSync(model.recognizerPath), classIndex, head), options);
+  }
+
+  /** A recogniser whose frames are the features its output layer reads (for fitting a plate head). */
+  static async features(model: Pick<ModelPaths, 'recognizerPath'>, options: RecognizerOptions = {}): Promise<Recognizer> {
+    return Recognizer.open(featureModel(readFileSync(model.recognizerPath)), options);
+  }
+
+  private static async open(bytes: Uint8Array, options: RecognizerOptions): Promise<Recognizer> {
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: options.threads ?? 1,
       interOpNumThreads: 1,
@@ -94,11 +109,12 @@ export class Recognizer {
     const result = await this.session.run(feeds);
     const tensor = result[this.session.outputNames[0]!]!;
     const steps = tensor.dims[1]!;
+    const columns = tensor.dims[2]!;
     const data = tensor.data as Float32Array;
     idx.forEach((li, b) => {
       const count = Math.min(steps, lines[li]!.width / FRAME_STRIDE);
-      const from = b * steps * COMPACT_CLASSES;
-      out[li] = { count, probs: data.slice(from, from + count * COMPACT_CLASSES) };
+      const from = b * steps * columns;
+      out[li] = { count, columns, probs: data.slice(from, from + count * columns) };
     });
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel, packageDir } from '../../models/loader.js';
+import { loadModel, loadPackage, modelsDir, packageDir } from '../../models/loader.js';
 import { OCR_MODEL } from '../../models/manifest.js';
 
 /** Offset in the file of the raw data of the recogniser's output bias (the tensor of 6,625 values). */
@@ -35,6 +35,8 @@ describe('OCR model manifest and loader', () => {
     expect(OCR_MODEL.version).toBe('1.4.2');
     expect(OCR_MODEL.licence).toBe('Apache-2.0');
     expect(OCR_MODEL.notice).toMatch(/PaddleOCR/);
+    // Apache-2.0 §4(b): a modified file says it was changed.
+    expect(OCR_MODEL.notice).toMatch(/Modified by PlateSafe/);
     expect(OCR_MODEL.recognizer.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -72,6 +74,19 @@ describe('OCR model manifest and loader', () => {
     const file = join(dir, OCR_MODEL.dictionary.path);
     writeFileSync(file, readFileSync(file).subarray(0, 100));
     expect(() => loadModel({ dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+
+  it('verifies the fitted plate head in the project models folder, and refuses it missing or altered', () => {
+    expect(loadModel().headPath).toBe(join(modelsDir(), OCR_MODEL.head.path));
+    const dir = mkdtempSync(join(tmpdir(), 'ps-head-'));
+    dirs.push(dir);
+    expect(() => loadModel({ headDir: dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_MISSING' }));
+    // Fitting a new head needs only the package: a missing head does not stop it.
+    expect(loadPackage().recognizerPath).toBe(loadModel().recognizerPath);
+    const bytes = readFileSync(join(modelsDir(), OCR_MODEL.head.path));
+    bytes[100] ^= 0x01;
+    writeFileSync(join(dir, OCR_MODEL.head.path), bytes);
+    expect(() => loadModel({ headDir: dir })).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
   });
 
   it('reports a missing file or package with PS_ERR_MODEL_MISSING', () => {

@@ -12,7 +12,7 @@ function frames(spec: string, sure = 0.9): Frames {
     const rest = (1 - sure) / (COMPACT_CLASSES - 1);
     for (let j = 0; j < COMPACT_CLASSES; j++) probs[t * COMPACT_CLASSES + j] = j === k ? sure : rest;
   });
-  return { count: spec.length, probs };
+  return { count: spec.length, columns: COMPACT_CLASSES, probs };
 }
 
 function line(slots: Array<[number, number]>, width: number, wide: number[] = []): Line {

@@ -3,10 +3,11 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPACT_CLASSES, PLATE_ALPHABET, plateClassIndex } from '../../../core/ocr/alphabet.js';
 import { decodeLine, greedyPath } from '../../../core/ocr/ctc.js';
-import { compactHead } from '../../../core/ocr/head.js';
+import { frameProbs, meanLoss, type FitLine } from '../../../core/ocr/head-fit.js';
+import { compactHead, decodeHead, encodeHead, featureModel, shippedHead, type PlateHead } from '../../../core/ocr/head.js';
 import { decodeCrop, smooth } from '../../../core/ocr/image.js';
 import { regionLine, type Line } from '../../../core/ocr/line.js';
-import { batchTensor, type Frames } from '../../../core/ocr/recognizer.js';
+import { batchTensor, Recognizer, type Frames } from '../../../core/ocr/recognizer.js';
 import { loadModel } from '../../../models/loader.js';
 import { fixtureSet } from './fixtures.js';
 
@@ -22,7 +23,7 @@ async function frames(session: ort.InferenceSession, lines: Line[], take: ArrayL
   return lines.map((_, b) => {
     const probs = new Float32Array(steps! * COMPACT_CLASSES);
     for (let s = 0; s < steps!; s++) for (let k = 0; k < COMPACT_CLASSES; k++) probs[s * COMPACT_CLASSES + k] = data[(b * steps! + s) * classes! + take[k]!]!;
-    return { count: steps!, probs };
+    return { count: steps!, columns: COMPACT_CLASSES, probs };
   });
 }
 
@@ -80,5 +81,65 @@ describe('recogniser output layer cut to the plate classes', () => {
     expect(() => compactHead(new Uint8Array([0xff, 0xff, 0xff]), index)).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
     expect(() => compactHead(readFileSync(model.dictionaryPath), index)).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
     expect(() => compactHead(readFileSync(model.recognizerPath), Int32Array.of(0, 7000))).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+});
+
+describe('plate head fitted to plate crops', () => {
+  const model = loadModel();
+  const bytes = readFileSync(model.recognizerPath);
+  const index = plateClassIndex(readFileSync(model.dictionaryPath, 'utf8'));
+  const identity = Int32Array.from({ length: COMPACT_CLASSES }, (_, k) => k);
+  const fitted = decodeHead(readFileSync(model.headPath), COMPACT_CLASSES);
+  const shipped = shippedHead(bytes, index);
+  let lines: FitLine[];
+  let centre: Line[];
+  beforeAll(async () => {
+    const fx = [...fixtureSet('noisy'), ...fixtureSet('hard')];
+    centre = await Promise.all(fx.map(async (f) => regionLine(smooth(await decodeCrop(f.crop)), { top: 0.18, bottom: 0.82, left: 0.1, right: 0.9 }, 144)));
+    const features = await Recognizer.features(model);
+    const frames = await features.run(centre);
+    await features.release();
+    lines = frames.map((f, i) => ({ frames: f.count, features: f.probs, label: [...fx[i]!.plate].map((c) => 1 + PLATE_ALPHABET.indexOf(c)) }));
+  });
+
+  it('is the layer the recogniser applies to the features its cut copy puts out', async () => {
+    expect(lines[0]!.features.length).toBe(lines[0]!.frames * fitted.rows);
+    const recognizer = await Recognizer.create(model);
+    const out = await recognizer.run(centre);
+    await recognizer.release();
+    out.forEach((f, i) => {
+      const expected = frameProbs(lines[i]!, fitted.rows, fitted.weight, fitted.bias);
+      for (let j = 0; j < expected.length; j++) expect(f.probs[j]).toBeCloseTo(expected[j]!, 4);
+    });
+  });
+
+  it('leaves the model as the plain cut when given the shipped columns', async () => {
+    const plain = await ort.InferenceSession.create(compactHead(bytes, index), OPTIONS);
+    const same = await ort.InferenceSession.create(compactHead(bytes, index, shipped), OPTIONS);
+    const [a, b] = [await frames(plain, centre.slice(0, 4), identity), await frames(same, centre.slice(0, 4), identity)];
+    await Promise.all([plain.release(), same.release()]);
+    a.forEach((f, i) => expect(Array.from(b[i]!.probs)).toEqual(Array.from(f.probs)));
+  });
+
+  it('explains the committed crops better than the shipped layer: lower CTC loss of their registrations', () => {
+    const before = meanLoss(lines, shipped);
+    const after = meanLoss(lines, fitted);
+    expect(after.lines).toBe(lines.length);
+    expect(after.nll).toBeLessThan(before.nll * 0.8);
+  });
+
+  it('round-trips through its file format and refuses a layer that does not fit the model', () => {
+    const again = decodeHead(encodeHead(fitted), COMPACT_CLASSES);
+    expect(Array.from(again.weight)).toEqual(Array.from(fitted.weight));
+    expect(Array.from(again.bias)).toEqual(Array.from(fitted.bias));
+    expect(() => decodeHead(new Uint8Array(10), COMPACT_CLASSES)).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+    const narrow: PlateHead = { rows: 60, weight: new Float32Array(60 * COMPACT_CLASSES), bias: new Float32Array(COMPACT_CLASSES) };
+    expect(() => compactHead(bytes, index, narrow)).toThrow(expect.objectContaining({ code: 'PS_ERR_MODEL_ALTERED' }));
+  });
+
+  it('cuts the model before its output layer for fitting', async () => {
+    const session = await ort.InferenceSession.create(featureModel(bytes), OPTIONS);
+    expect(session.outputMetadata[0]).toMatchObject({ shape: [expect.anything(), expect.anything(), shipped.rows] });
+    await session.release();
   });
 });
