@@ -67,6 +67,7 @@ export async function openRooms(dataDir: string, config: Config, profile: Profil
     profile,
     masterKey: config.masterKey,
     onWarning: (message) => log.warn(message),
+    residentPartitions: config.detections.residentPartitions,
   });
   const hits = HitStore.open(dataDir);
   const approvals = ApprovalStore.open(dataDir);

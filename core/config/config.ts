@@ -4,6 +4,7 @@
  * them; everything a newcomer needs has a default so `npm start` runs with none given.
  */
 import { z } from 'zod';
+import { RESIDENT_PARTITIONS } from '../detections/residency.js';
 import { ErrConfigInvalid } from '../errors.js';
 import { deepFreeze } from '../util/freeze.js';
 
@@ -92,6 +93,12 @@ export const ConfigSchema = z
           .array(z.object({ list: z.string().min(1), url: z.url({ protocol: /^https?$/ }), format: z.enum(['csv', 'jsonl']).default('csv') }))
           .default([]),
         maxBodyBytes: z.number().int().positive().default(256 << 20),
+      })
+      .prefault({}),
+    /** Detection store memory: partitions whose search index stays in memory, the least used let go first (`core/detections/residency.ts`). */
+    detections: z
+      .object({
+        residentPartitions: z.number().int().min(1).default(RESIDENT_PARTITIONS),
       })
       .prefault({}),
     /** The scheduled purge of detections past the profile's retention (POLICY R7). */

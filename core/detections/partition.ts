@@ -53,6 +53,21 @@ interface Snapshot {
 
 const NONE: readonly string[] = Object.freeze([]);
 
+/** A partition's search index: what a search reads, and what hibernation lets go of. */
+interface Index {
+  readonly plate: PlateIndex;
+  readonly alt: PlateIndex;
+  readonly terms: BitmapMap;
+  /** Detections by camera number (kept apart from terms: no key string per write). */
+  readonly byCam: BitmapArray;
+  /** Capture time of each detection, ms after the partition start, by number. */
+  ts: Uint32Array;
+}
+
+function emptyIndex(): Index {
+  return { plate: new PlateIndex(), alt: new PlateIndex(), terms: new BitmapMap(), byCam: new BitmapArray(), ts: new Uint32Array(1024) };
+}
+
 /** Alternate readings of a detection worth indexing: normalised, distinct from the plate. */
 export function alternatesOf(plate: string | undefined, texts: readonly (string | undefined)[]): readonly string[] {
   if (texts.length === 0) return NONE;
@@ -84,13 +99,12 @@ export class Partition {
   private openStart = -1;
   private openBlock: Buffer | undefined;
   private blockBuf = Buffer.alloc(4096);
-  readonly plateIndex = new PlateIndex();
-  readonly altIndex = new PlateIndex();
-  readonly terms = new BitmapMap();
-  /** Detections by camera number (kept apart from terms: no key string per write). */
-  readonly byCam = new BitmapArray();
-  /** Capture time of each detection, ms after the partition start, by number. */
-  private tsCol = new Uint32Array(1024);
+  /** The search index; an empty one while the partition hibernates (`hibernate`). */
+  private idx: Index = emptyIndex();
+  /** False while the index is not in memory: `wake` loads it from the snapshot. */
+  private inMemory = true;
+  /** Writes begun and not yet indexed: a partition never hibernates under one. */
+  private writing = 0;
   /** Numbers below this are durable and indexed. */
   indexedBelow = 0;
   /** Next detection number to hand out. */
@@ -105,7 +119,13 @@ export class Partition {
   /** Highest seq durably stored in this partition, per camera. */
   readonly lastSeqs = new Map<string, number>();
 
-  constructor(path: string, startHour: number, widthHours: number, key: string) {
+  /**
+   * Opens the partition's environment. With `resident: false` the index is left on disk when
+   * its snapshot covers every stored record (a partition whose window is over and was closed
+   * cleanly): only the cameras and their highest seqs are read, and `wake` loads the rest
+   * when a search or a late read needs it.
+   */
+  constructor(path: string, startHour: number, widthHours: number, key: string, options: { resident?: boolean } = {}) {
     this.path = path;
     this.startHour = startHour;
     this.start = startHour * 3_600_000;
@@ -116,7 +136,7 @@ export class Partition {
     this.img = this.env.openDB<Buffer, number>({ name: 'img', keyEncoding: 'uint32', encoding: 'binary' });
     this.cams = this.env.openDB<Buffer, number>({ name: 'cams', keyEncoding: 'uint32', encoding: 'binary' });
     this.snap = this.env.openDB<Buffer, string>({ name: 'snap', encoding: 'binary' });
-    this.load();
+    this.load(options.resident ?? true);
   }
 
   get end(): number {
@@ -128,31 +148,76 @@ export class Partition {
     return this.indexedBelow;
   }
 
-  private load(): void {
+  private load(resident: boolean): void {
     for (const { key, value } of this.cams.getRange()) {
       const name = this.sealer.open(SEALED_CAMERA, key, value).toString('utf8');
       this.camNames[key] = name;
       this.camNumbers.set(name, key);
     }
     for (const key of this.rec.getKeys()) this.blocks.add(key);
-    const raw = this.snap.get('index');
-    const s = raw === undefined ? undefined : (packr.unpack(this.sealer.open(SEALED_SNAPSHOT, 0, raw)) as Snapshot);
-    if (s !== undefined && s.v === INDEX_LAYOUT) {
-      this.plateIndex.bitmaps.load(s.plate);
-      this.altIndex.bitmaps.load(s.alt);
-      this.terms.load(s.terms);
-      this.byCam.load(s.cams);
-      this.growTs(s.wm);
-      this.tsCol.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
+    const s = this.readSnapshot();
+    if (s !== undefined) {
       for (const [cam, seq] of s.seqs) this.lastSeqs.set(cam, seq);
       this.indexedBelow = s.wm;
       this.snapshotAt = s.wm;
+      if (resident) this.adopt(s);
+      else this.inMemory = false;
     }
     for (const { key, value } of this.rec.getRange({ start: Math.max(0, this.blocks.blockOf(this.indexedBelow)) })) {
       const block = this.sealer.open(SEALED_RECORDS, key, value);
-      for (let k = Math.max(0, this.indexedBelow - key); k < blockCount(block); k++) this.replay(key + k, blockRecord(block, k));
+      for (let k = Math.max(0, this.indexedBelow - key); k < blockCount(block); k++) {
+        // Records past the snapshot are indexed on top of it, so it must be in memory.
+        if (!this.inMemory) this.adopt(s!);
+        this.replay(key + k, blockRecord(block, k));
+      }
     }
     this.nextNum = this.indexedBelow;
+  }
+
+  private readSnapshot(): Snapshot | undefined {
+    const raw = this.snap.get('index');
+    const s = raw === undefined ? undefined : (packr.unpack(this.sealer.open(SEALED_SNAPSHOT, 0, raw)) as Snapshot);
+    return s?.v === INDEX_LAYOUT ? s : undefined;
+  }
+
+  /** Takes the snapshot's index into memory (its watermark is already `indexedBelow`). */
+  private adopt(s: Snapshot): void {
+    this.idx.plate.bitmaps.load(s.plate);
+    this.idx.alt.bitmaps.load(s.alt);
+    this.idx.terms.load(s.terms);
+    this.idx.byCam.load(s.cams);
+    this.growTs(s.wm);
+    this.idx.ts.set(new Uint32Array(s.ts.buffer.slice(s.ts.byteOffset, s.ts.byteOffset + s.wm * 4)));
+    // A snapshot's bitmaps load frozen.
+    this.frozenAt = s.wm;
+    this.inMemory = true;
+  }
+
+  /** True while the search index is in memory. */
+  get resident(): boolean {
+    return this.inMemory;
+  }
+
+  /** Loads the index from the snapshot if it is not in memory (a search or a late read needs it). */
+  wake(): void {
+    if (this.inMemory) return;
+    const s = this.readSnapshot();
+    if (s === undefined || s.wm !== this.indexedBelow) throw new ErrStorage(`partition ${this.startHour}: its index snapshot is missing or stale`);
+    this.adopt(s);
+  }
+
+  /**
+   * Lets go of the index's memory when its snapshot holds all of it and no write is under way;
+   * `wake` loads it again. False when it cannot (the partition is still written, or its
+   * snapshot is behind).
+   */
+  hibernate(): boolean {
+    if (!this.inMemory || this.writing > 0 || this.nextNum !== this.indexedBelow || this.snapshotAt !== this.indexedBelow) return false;
+    this.forgetRead();
+    for (const arr of this.indexArrays()) arr.dispose();
+    this.idx = emptyIndex();
+    this.inMemory = false;
+    return true;
   }
 
   /** Indexes a stored record again (no snapshot covered it). */
@@ -168,21 +233,44 @@ export class Partition {
   }
 
   private growTs(n: number): void {
-    if (n <= this.tsCol.length) return;
-    let cap = this.tsCol.length;
+    if (n <= this.idx.ts.length) return;
+    let cap = this.idx.ts.length;
     while (cap < n) cap *= 2;
     const next = new Uint32Array(cap);
-    next.set(this.tsCol);
-    this.tsCol = next;
+    next.set(this.idx.ts);
+    this.idx.ts = next;
   }
 
   private setTs(num: number, off: number): void {
     this.growTs(num + 1);
-    this.tsCol[num] = off;
+    this.idx.ts[num] = off;
   }
 
+  /** Capture time of each detection, ms after the partition start, by number. */
   tsOffsets(): Uint32Array {
-    return this.tsCol;
+    this.wake();
+    return this.idx.ts;
+  }
+
+  // What a search reads: the index, woken from its snapshot first if it hibernates.
+  get plateIndex(): PlateIndex {
+    this.wake();
+    return this.idx.plate;
+  }
+
+  get altIndex(): PlateIndex {
+    this.wake();
+    return this.idx.alt;
+  }
+
+  get terms(): BitmapMap {
+    this.wake();
+    return this.idx.terms;
+  }
+
+  get byCam(): BitmapArray {
+    this.wake();
+    return this.idx.byCam;
   }
 
   /** The camera's number in this partition's dictionary; a new one is saved by the next write. */
@@ -202,6 +290,16 @@ export class Partition {
    * before the transaction starts, so the write lock is held only for the puts.
    */
   async write(batch: WriteBatch): Promise<void> {
+    this.wake();
+    this.writing++;
+    try {
+      await this.writeAndIndex(batch);
+    } finally {
+      this.writing--;
+    }
+  }
+
+  private async writeAndIndex(batch: WriteBatch): Promise<void> {
     // Writes are issued in the order numbers were handed out, so this batch's transaction
     // commits the cameras its own items (and any earlier unsaved ones) refer to.
     const newCams = this.unsavedCams;
@@ -238,10 +336,7 @@ export class Partition {
       this.index(num, b.plates[k], b.alternates[k]!, b.camNos[k]!, b.st[k], b.make[k], b.color[k], b.body[k]);
     }
     if (b.first + b.n > this.indexedBelow) this.indexedBelow = b.first + b.n;
-    this.plateIndex.bitmaps.drain();
-    this.altIndex.bitmaps.drain();
-    this.terms.bitmaps.drain();
-    this.byCam.drain();
+    for (const arr of this.indexArrays()) arr.drain();
   }
 
   /** Runs `work` in a transaction; a failed one hands its camera names to the next write. */
@@ -264,13 +359,14 @@ export class Partition {
     color: string | undefined,
     body: string | undefined,
   ): void {
-    if (plate !== undefined) this.plateIndex.add(num, plate);
-    for (let k = 0; k < alternates.length; k++) this.altIndex.add(num * MAX_ALTERNATES + k, alternates[k]!);
-    this.byCam.add(camNo, num);
-    if (st) this.terms.add(term.state(st), num);
-    if (make) this.terms.add(term.make(make), num);
-    if (color) this.terms.add(term.color(color), num);
-    if (body) this.terms.add(term.body(body), num);
+    const x = this.idx;
+    if (plate !== undefined) x.plate.add(num, plate);
+    for (let k = 0; k < alternates.length; k++) x.alt.add(num * MAX_ALTERNATES + k, alternates[k]!);
+    x.byCam.add(camNo, num);
+    if (st) x.terms.add(term.state(st), num);
+    if (make) x.terms.add(term.make(make), num);
+    if (color) x.terms.add(term.color(color), num);
+    if (body) x.terms.add(term.body(body), num);
   }
 
   /** Alternate-reading entries mapped back to detection numbers. */
@@ -330,11 +426,11 @@ export class Partition {
       v: INDEX_LAYOUT,
       wm,
       seqs: [...this.lastSeqs],
-      ts: new Uint8Array(this.tsCol.buffer, 0, wm * 4),
-      plate: this.plateIndex.bitmaps.serialize(),
-      alt: this.altIndex.bitmaps.serialize(),
-      terms: this.terms.serialize(),
-      cams: this.byCam.serialize(),
+      ts: new Uint8Array(this.idx.ts.buffer, 0, wm * 4),
+      plate: this.idx.plate.bitmaps.serialize(),
+      alt: this.idx.alt.bitmaps.serialize(),
+      terms: this.idx.terms.serialize(),
+      cams: this.idx.byCam.serialize(),
     };
     await this.snap.put('index', this.sealer.seal(SEALED_SNAPSHOT, 0, packr.pack(s)));
     await this.env.flushed;
@@ -343,14 +439,11 @@ export class Partition {
 
   /** Frees the index's write buffers once the partition's time window is over. */
   releaseBuffers(): void {
-    this.plateIndex.bitmaps.release();
-    this.altIndex.bitmaps.release();
-    this.terms.bitmaps.release();
-    this.byCam.release();
+    for (const arr of this.indexArrays()) arr.release();
   }
 
   private indexArrays(): BitmapArray[] {
-    return [this.plateIndex.bitmaps, this.altIndex.bitmaps, this.terms.bitmaps, this.byCam];
+    return [this.idx.plate.bitmaps, this.idx.alt.bitmaps, this.idx.terms.bitmaps, this.idx.byCam];
   }
 
   /**
@@ -359,7 +452,8 @@ export class Partition {
    * searches go on meanwhile. Late writes thaw what they touch; a later call freezes it again.
    */
   async freezeIndex(): Promise<void> {
-    if (this.frozenAt === this.indexedBelow) return;
+    // A hibernating index is frozen on disk already: its snapshot holds the frozen bytes.
+    if (!this.inMemory || this.frozenAt === this.indexedBelow) return;
     const at = this.indexedBelow;
     for (const arr of this.indexArrays()) {
       for (let k = 0; k < arr.keyCount; k = arr.freezeSome(k)) await nextTurn();

@@ -189,11 +189,18 @@ function matchKeys(plan: Plan, p: Partition, nums: Uint32Array, from: number, to
   return keys.subarray(0, n);
 }
 
+/** The partitions a query's time range reaches, newest first: the only ones whose index it reads. */
+export function partitionsFor(partitions: readonly Partition[], q: SearchQuery): Partition[] {
+  const from = q.from ?? -Infinity;
+  const to = q.to ?? Infinity;
+  return partitions.filter((p) => p.end > from && p.start < to).sort((a, b) => b.startHour - a.startHour);
+}
+
 /** Runs a validated query over partitions (any order); newest first. */
 export function runSearch(partitions: readonly Partition[], q: SearchQuery): SearchPage {
   const from = q.from ?? -Infinity;
   const to = q.to ?? Infinity;
-  const ordered = partitions.filter((p) => p.end > from && p.start < to).sort((a, b) => b.startHour - a.startHour);
+  const ordered = partitionsFor(partitions, q);
   try {
     return searchOrdered(ordered, q, from, to);
   } finally {

@@ -29,7 +29,8 @@ import { EvidenceStore, type HoldInfo } from './evidence.js';
 import { KeyStore, resolveMasterKey } from './keystore.js';
 import { alternatesOf, Partition } from './partition.js';
 import { decodeRecord, encodeImages, formatId, parseId, withImages, type Detection, type DetectionInput } from './record.js';
-import { MAX_PAGE, parseQuery, runSearch, type SearchPage, type SearchQueryInput } from './search.js';
+import { RESIDENT_PARTITIONS, Residency } from './residency.js';
+import { MAX_PAGE, parseQuery, partitionsFor, runSearch, type SearchPage, type SearchQuery, type SearchQueryInput } from './search.js';
 import { WriteBatch } from './write-batch.js';
 
 const HOUR_MS = 3_600_000;
@@ -50,6 +51,8 @@ export interface StoreOptions {
   readonly clock?: () => number;
   /** Told about conditions an operator must act on (a generated master key). */
   readonly onWarning?: (message: string) => void;
+  /** Partitions whose search index stays in memory (`residency.ts`; default `RESIDENT_PARTITIONS`). */
+  readonly residentPartitions?: number;
 }
 
 export interface PurgedPartition {
@@ -111,6 +114,7 @@ const NO_TEXTS: (string | undefined)[] = [];
 
 export class DetectionStore {
   private readonly partitions = new Map<number, Partition>();
+  private readonly residency: Residency<Partition>;
   private readonly lastSeqs = new Map<string, number>();
   /** Highest seq accepted per camera, including writes still in flight. */
   private readonly acceptedSeqs = new Map<string, number>();
@@ -133,7 +137,9 @@ export class DetectionStore {
     private readonly meta: RootDatabase,
     private readonly floors: Database<number, string>,
     readonly evidence: EvidenceStore,
-  ) {}
+  ) {
+    this.residency = new Residency(opts.residentPartitions ?? RESIDENT_PARTITIONS);
+  }
 
   static open(opts: StoreOptions): DetectionStore {
     const root = join(opts.dir, 'detections');
@@ -161,8 +167,10 @@ export class DetectionStore {
         rmSync(join(dir, name), { recursive: true, force: true });
         continue;
       }
-      const p = new Partition(join(dir, name), startHour, this.widthHours, key);
+      // Left on disk until used: a year of partitions opens without a year of indexes.
+      const p = new Partition(join(dir, name), startHour, this.widthHours, key, { resident: false });
       this.partitions.set(startHour, p);
+      this.residency.touch(p);
       for (const [cam, seq] of p.lastSeqs) if ((this.lastSeqs.get(cam) ?? -1) < seq) this.lastSeqs.set(cam, seq);
     }
     for (const [cam, seq] of this.lastSeqs) this.acceptedSeqs.set(cam, seq);
@@ -198,7 +206,19 @@ export class DetectionStore {
       p = new Partition(join(this.root, 'partitions', String(startHour)), startHour, this.widthHours, key);
       this.partitions.set(startHour, p);
     }
+    this.residency.touch(p);
     return p;
+  }
+
+  /** Every partition, those a query's time range reaches woken: what `runSearch` reads. */
+  private searchable(q: SearchQuery): Partition[] {
+    const all = [...this.partitions.values()];
+    // Oldest first, so the newest, which most searches ask for, are the last let go.
+    for (const p of partitionsFor(all, q).reverse()) {
+      p.wake();
+      this.residency.touch(p);
+    }
+    return all;
   }
 
   async append(input: DetectionInput): Promise<AppendResult> {
@@ -337,8 +357,13 @@ export class DetectionStore {
   /** Partial-plate search (see search.ts); refused before any read without case and purpose. */
   search(query: SearchQueryInput, access: AccessContext, audit: AuditSink): Promise<SearchPage> {
     return audited(audit, access, 'detections.search', query, () => checkInquiry(this.opts.profile, access), async () => {
-      const page = runSearch([...this.partitions.values()], parseQuery(query));
-      return { value: page, results: page.items.length };
+      const q = parseQuery(query);
+      try {
+        const page = runSearch(this.searchable(q), q);
+        return { value: page, results: page.items.length };
+      } finally {
+        this.residency.trim();
+      }
     });
   }
 
@@ -360,11 +385,15 @@ export class DetectionStore {
   private allMatches(query: SearchQueryInput): string[] {
     const ids: string[] = [];
     let q = parseQuery({ ...query, limit: MAX_PAGE, cursor: undefined });
-    for (;;) {
-      const page = runSearch([...this.partitions.values()], q);
-      for (const d of page.items) ids.push(d.id);
-      if (page.cursor === undefined) return ids;
-      q = { ...q, cursor: page.cursor };
+    try {
+      for (;;) {
+        const page = runSearch(this.searchable(q), q);
+        for (const d of page.items) ids.push(d.id);
+        if (page.cursor === undefined) return ids;
+        q = { ...q, cursor: page.cursor };
+      }
+    } finally {
+      this.residency.trim();
     }
   }
 
@@ -402,6 +431,7 @@ export class DetectionStore {
     });
     await this.meta.flushed;
     this.partitions.delete(p.startHour);
+    this.residency.forget(p);
     this.purgedBefore = Math.max(this.purgedBefore, p.end);
     const prefix = `${p.startHour.toString(36)}-`;
     const held = this.evidence.list().reduce((n, h) => n + h.ids.filter((id) => id.startsWith(prefix)).length, 0);
@@ -429,6 +459,8 @@ export class DetectionStore {
       p.releaseBuffers();
       n++;
     }
+    // Snapshots are current now, so the least used closed partitions can let go of their index.
+    this.residency.trim();
     return n;
   }
 

@@ -52,12 +52,13 @@ export function tempDir(): { dir: string } {
   return { dir };
 }
 
-export function openStore(dir: string, over: { clock?: () => number; profile?: ReturnType<typeof parseProfile> } = {}): DetectionStore {
+export function openStore(dir: string, over: { clock?: () => number; profile?: ReturnType<typeof parseProfile>; residentPartitions?: number } = {}): DetectionStore {
   const store = DetectionStore.open({
     dir,
     profile: over.profile ?? testProfile(),
     masterKey: MASTER_KEY,
     clock: over.clock ?? (() => NOW),
+    ...(over.residentPartitions === undefined ? {} : { residentPartitions: over.residentPartitions }),
   });
   opened.push(store);
   return store;
